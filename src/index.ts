@@ -1,0 +1,6 @@
+/**
+ * smart-onboard: the SDK plus the batch runner's building blocks.
+ *
+ * @packageDocumentation
+ */
+export * from './sdk/index.js';
