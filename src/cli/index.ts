@@ -1,8 +1,21 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { registerSandboxCommand } from './commands/sandbox.js';
+import { EXIT } from './exit-codes.js';
 
 const program = new Command()
   .name('smart-onboard')
-  .description('Request Cisco Smart Accounts for many customers and follow each request.');
+  .description('Request Cisco Smart Accounts for many customers and follow each request.')
+  .showHelpAfterError()
+  .exitOverride();
 
-await program.parseAsync(process.argv);
+registerSandboxCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // Help and version are not errors; every other parse failure is a usage error.
+  const benign = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+  process.exitCode = benign.includes(error.code) ? EXIT.ok : EXIT.usage;
+}
