@@ -1,0 +1,41 @@
+/**
+ * What a driver provides to the shared query code in `kysely-store.ts`: the kysely
+ * instance plus the few things that differ between engines (transactions, row locks,
+ * claiming, single-flight locks).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { Customer, Status } from './types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Who takes a lock; written to the `locks` table so a loser can say who holds it. */
+export interface LockHolder {
+  holder: string;
+  host: string;
+  pid: number;
+  token: string;
+}
+
+export interface Engine {
+  readonly dialect: Dialect;
+  readonly location: string;
+  readonly db: Kysely<Database>;
+  /**
+   * Run `fn` in a write transaction. Transactions never nest. SQLite: `BEGIN IMMEDIATE`
+   * (serialized per file inside the process); PostgreSQL: a pool transaction.
+   */
+  writeTx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Like `writeTx`, and exclusive against other migrators of the same database. */
+  migrationTx<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Read rows inside `writeTx`, locked against concurrent writers until commit. */
+  selectCustomersForUpdate(trx: Kysely<Database>, keys: readonly string[]): Promise<Customer[]>;
+  /** Inside `writeTx`: keys of up to `limit` claimable rows, skipping rows others hold. */
+  selectClaimable(
+    trx: Kysely<Database>,
+    query: { statuses: readonly Status[]; now: string; limit: number },
+  ): Promise<string[]>;
+  /** Take the named lock or throw `LockHeldError`; resolves to the release function. */
+  acquireLock(name: string, holder: LockHolder): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
