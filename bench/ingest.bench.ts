@@ -1,0 +1,108 @@
+/**
+ * Ingest benchmark: readCustomers (decode + delimiter detection + csv-parse + zod +
+ * keys + duplicate check) against raw csv-parse over the same generated file, and peak
+ * RSS of readCustomers at 20k vs 200k rows (each in a fresh process).
+ *
+ * Run: npx tsx bench/ingest.bench.ts [rows]   (default 200000; goal: ratio ≤ 1.5×)
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse';
+import { readCustomers } from '../src/batch/ingest/index.js';
+
+async function generate(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(
+    'Kontoname;Kunden-E-Mail;Kontodomäne;Hinweis für den Kunden;Benutzer-E-Mails;Sprache\r\n',
+  );
+  for (let i = 0; i < rows; i++) {
+    const line = `Kunde ${i} GmbH;Info@Kunde${i}.de;kunde${i}.de;"Bitte aktivieren; danke";a@kunde${i}.de, b@kunde${i}.de;de\r\n`;
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function rawCsvParse(file: string): Promise<number> {
+  let n = 0;
+  const parser = createReadStream(file).pipe(parse({ delimiter: ';', relax_column_count: true }));
+  for await (const _record of parser) n++;
+  return n - 1;
+}
+
+async function ingest(file: string): Promise<number> {
+  let n = 0;
+  for await (const e of readCustomers(file)) if (e.type === 'row') n++;
+  return n;
+}
+
+async function time(
+  fn: (file: string) => Promise<number>,
+  file: string,
+  expected: number,
+): Promise<number> {
+  const start = process.hrtime.bigint();
+  const n = await fn(file);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (n !== expected) throw new Error(`expected ${expected} rows, got ${n}`);
+  return ms;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function peakRss(file: string): Promise<number> {
+  // A fresh process per size, so the numbers are not mixed with this process's heap.
+  const me = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', me, '--rss', file], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return Number(child.stdout.trim());
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--rss') {
+    let peak = process.memoryUsage.rss();
+    let n = 0;
+    for await (const e of readCustomers(process.argv[3] ?? '')) {
+      if (e.type === 'row' && ++n % 1000 === 0) peak = Math.max(peak, process.memoryUsage.rss());
+    }
+    console.log(Math.max(peak, process.memoryUsage.rss()));
+    return;
+  }
+  const rows = Number(process.argv[2] ?? 200_000);
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+  try {
+    const big = join(dir, 'big.csv');
+    const small = join(dir, 'small.csv');
+    await generate(big, rows);
+    await generate(small, Math.round(rows / 10));
+    await time(rawCsvParse, big, rows); // warm-up
+    await time(ingest, big, rows);
+    const raw: number[] = [];
+    const ours: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      raw.push(await time(rawCsvParse, big, rows));
+      ours.push(await time(ingest, big, rows));
+    }
+    const rawMs = median(raw);
+    const oursMs = median(ours);
+    const rate = (ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en-US');
+    console.log(`ingest: ${rows.toLocaleString('en-US')} rows, median of 5`);
+    console.log(`  raw csv-parse      ${rawMs.toFixed(0)} ms  (${rate(rawMs)} rows/s)`);
+    console.log(`  readCustomers      ${oursMs.toFixed(0)} ms  (${rate(oursMs)} rows/s)`);
+    console.log(`  ratio              ${(oursMs / rawMs).toFixed(2)}×  (goal ≤ 1.5×)`);
+    const rssSmall = await peakRss(small);
+    const rssBig = await peakRss(big);
+    const mb = (b: number) => (b / 1048576).toFixed(1);
+    console.log(
+      `  peak RSS ${Math.round(rows / 10)} rows ${mb(rssSmall)} MB, ${rows} rows ${mb(rssBig)} MB, growth ${mb(rssBig - rssSmall)} MB  (goal < 50 MB)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,23 @@
+import { hash } from 'node:crypto';
+import { cleanName, normalizeDomain } from './normalize.js';
+
+/**
+ * A customer's identity: `c_` + the first 20 hex digits of the SHA-256 of the normalized
+ * account name (NFC, trimmed, whitespace collapsed, lower case) and the normalized domain
+ * (lower case, punycode). Re-running the same or an edited spreadsheet yields the same key,
+ * which is why it is used as the request's `clientReference` and idempotency basis.
+ *
+ * @example customerKey('Müller  GmbH', 'MÜLLER.de') === customerKey('müller gmbh', 'xn--mller-kva.de')
+ */
+export function customerKey(accountName: string, accountDomain: string): string {
+  const domain = normalizeDomain(accountDomain) ?? accountDomain.trim().toLowerCase();
+  return keyOfNormalized(cleanName(accountName), domain);
+}
+
+/**
+ * {@link customerKey} for values already normalized by the row schema (name cleaned,
+ * domain punycode): skips the normalization on the hot path. Internal to ingest.
+ */
+export function keyOfNormalized(cleanedName: string, asciiDomain: string): string {
+  return `c_${hash('sha256', `${cleanedName.toLowerCase()}\n${asciiDomain}`).slice(0, 20)}`;
+}
