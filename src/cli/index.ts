@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerReportCommand } from './commands/report.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerTemplatesCommand } from './commands/templates.js';
 import { EXIT } from './exit-codes.js';
 
 const program = new Command()
@@ -10,6 +12,8 @@ const program = new Command()
   .exitOverride();
 
 registerSandboxCommand(program);
+registerTemplatesCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);
