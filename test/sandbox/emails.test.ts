@@ -86,7 +86,10 @@ describe("sandbox: Cisco's mail to the customer and to the requester", () => {
         locale: 'en',
       }),
     );
-    const res = await sandbox.call('POST', `/_sandbox/account-requests/${String(done.id)}/activate`);
+    const res = await sandbox.call(
+      'POST',
+      `/_sandbox/account-requests/${String(done.id)}/activate`,
+    );
     expect(res.status).toBe(200);
     const inbox = await requesterInbox(dovecot);
     const confirmation = inbox.find((m) => m.subject.startsWith('Smart Account activated'));
