@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerReportCommand } from './commands/report.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerSubmitCommand } from './commands/submit.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { registerTemplatesCommand } from './commands/templates.js';
 import { EXIT } from './exit-codes.js';
 
@@ -11,6 +14,9 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
+registerValidateCommand(program);
+registerSubmitCommand(program);
+registerStatusCommand(program);
 registerSandboxCommand(program);
 registerTemplatesCommand(program);
 registerReportCommand(program);

@@ -1,0 +1,101 @@
+import { basename } from 'node:path';
+import { type ReadOptions, readCustomers } from '../ingest/index.js';
+import type { Problem } from '../ingest/index.js';
+import type { CustomerInput, Store, UpsertOutcome } from '../store/index.js';
+
+/** A row that was not stored for requesting, and why. */
+export interface RejectedRow {
+  row: number;
+  key: string | null;
+  accountName: string;
+  accountDomain: string;
+  status: 'invalid' | 'duplicate';
+  reason: string;
+}
+
+/** What loading a file into the store did. */
+export interface LoadResult {
+  file: string;
+  rows: number;
+  byOutcome: Record<UpsertOutcome, number>;
+  rejected: RejectedRow[];
+  notices: string[];
+}
+
+const BATCH = 500;
+
+const describe = (problems: Problem[]) =>
+  problems
+    .filter((p) => p.severity === 'error')
+    .map((p) => `${p.column ?? p.field ?? 'row'}: ${p.message}`)
+    .join('; ');
+
+/**
+ * Streams the file into the store: upsert by key (unsent rows take edits, sent rows
+ * are never touched). Invalid and duplicate rows are returned with their reason.
+ */
+export async function loadFile(
+  store: Store,
+  file: string,
+  options: ReadOptions & { runId?: string | null } = {},
+): Promise<LoadResult> {
+  const result: LoadResult = {
+    file,
+    rows: 0,
+    byOutcome: { inserted: 0, updated: 0, unchanged: 0, 'unchanged-sent': 0 },
+    rejected: [],
+    notices: [],
+  };
+  let batch: CustomerInput[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const upserted = await store.upsertCustomers(batch, { runId: options.runId ?? null });
+    for (const u of upserted) result.byOutcome[u.outcome] += 1;
+    batch = [];
+  };
+  const sourceFile = basename(file);
+  for await (const event of readCustomers(file, options)) {
+    if (event.type === 'notice') {
+      result.notices.push(event.message);
+      continue;
+    }
+    result.rows += 1;
+    if (event.type === 'invalid') {
+      const cell = (field: string) =>
+        String(event.problems.find((p) => p.field === field)?.value ?? '');
+      result.rejected.push({
+        row: event.row,
+        key: null,
+        accountName: cell('accountName'),
+        accountDomain: cell('accountDomain'),
+        status: 'invalid',
+        reason: describe(event.problems),
+      });
+      continue;
+    }
+    if (event.type === 'duplicate') {
+      result.rejected.push({
+        row: event.row,
+        key: event.key,
+        accountName: '',
+        accountDomain: '',
+        status: 'duplicate',
+        reason: `same customer as row ${event.firstRow}; the first row wins`,
+      });
+      continue;
+    }
+    batch.push({
+      key: event.key,
+      accountName: event.data.accountName,
+      accountDomain: event.data.accountDomain,
+      customerEmail: event.data.customerEmail,
+      data: { ...event.data },
+      status: 'queued',
+      sourceFile,
+      sourceRow: event.row,
+    });
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return result;
+}
