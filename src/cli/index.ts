@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerReconcileCommand } from './commands/reconcile.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSubmitCommand } from './commands/submit.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerWatchCommand } from './commands/watch.js';
 import { registerTemplatesCommand } from './commands/templates.js';
 import { EXIT } from './exit-codes.js';
 
@@ -17,6 +19,8 @@ const program = new Command()
 registerValidateCommand(program);
 registerSubmitCommand(program);
 registerStatusCommand(program);
+registerReconcileCommand(program);
+registerWatchCommand(program);
 registerSandboxCommand(program);
 registerTemplatesCommand(program);
 registerReportCommand(program);

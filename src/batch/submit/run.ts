@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
 import PQueue from 'p-queue';
-import { SmartAccountClient } from '../../sdk/index.js';
 import type { ServiceSettings } from '../config.js';
 import { ConfigError, ServiceUnavailableError } from '../errors.js';
+import { serviceClient } from '../service-client.js';
 import type { Customer, Status, Store } from '../store/index.js';
 import { type RowContext, type RowOutcome, RunAbortedError, processRow } from './process-row.js';
 import { releaseDeadClaims, workerId as makeWorkerId } from './stale-claims.js';
@@ -69,36 +68,21 @@ function limiter(rate: number): PQueue {
  */
 export async function runSubmit(options: SubmitOptions): Promise<SubmitSummary> {
   const { store, service } = options;
-  if (!service.baseUrl || !service.clientId || !service.clientSecret) {
-    throw new ConfigError(
-      'The Smart Account service is not configured: set SMART_ONBOARD_BASE_URL, SMART_ONBOARD_CLIENT_ID and SMART_ONBOARD_CLIENT_SECRET (or the "service" section of the config file).',
-    );
-  }
   const workerId = makeWorkerId();
   const rows = new PQueue({ concurrency: options.concurrency });
   const calls = limiter(options.rate);
   let successesSince429 = 0;
 
-  const client = new SmartAccountClient({
-    baseUrl: service.baseUrl,
-    ...(service.tokenUrl ? { tokenUrl: service.tokenUrl } : {}),
-    clientId: service.clientId,
-    clientSecret: service.clientSecret,
-    timeout: service.timeoutMs,
-    maxRetries: service.maxRetries,
-    env: {},
-    userAgent: `smart-onboard-batch/${hostname()}`,
-    hooks: {
-      beforeRetry: ({ reason, delayMs }) => {
-        if (!reason.startsWith('429')) return;
-        successesSince429 = 0;
-        rows.concurrency = Math.max(1, Math.floor(rows.concurrency / 2));
-        if (!calls.isPaused) {
-          calls.pause();
-          setTimeout(() => calls.start(), delayMs).unref();
-        }
-        options.onThrottle?.({ concurrency: rows.concurrency, pauseMs: delayMs });
-      },
+  const client = serviceClient(service, {
+    beforeRetry: ({ reason, delayMs }) => {
+      if (!reason.startsWith('429')) return;
+      successesSince429 = 0;
+      rows.concurrency = Math.max(1, Math.floor(rows.concurrency / 2));
+      if (!calls.isPaused) {
+        calls.pause();
+        setTimeout(() => calls.start(), delayMs).unref();
+      }
+      options.onThrottle?.({ concurrency: rows.concurrency, pauseMs: delayMs });
     },
   });
 
