@@ -27,6 +27,8 @@ export interface OutgoingMail {
   html: string;
   /** Extra headers; values are made header-safe. */
   headers?: Record<string, string>;
+  /** Files to attach (e.g. the report on the run summary). */
+  attachments?: Array<{ filename: string; content: string | Buffer; contentType?: string }>;
 }
 
 /**
@@ -227,6 +229,7 @@ export function createMailer(options: MailerOptions): Mailer {
             html: mail.html,
             messageId: mail.messageId,
             headers,
+            ...(mail.attachments ? { attachments: mail.attachments } : {}),
           }),
         retry,
       );

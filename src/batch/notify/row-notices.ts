@@ -6,7 +6,12 @@
 import { z } from 'zod';
 import type { Customer, Run } from '../store/index.js';
 import type { TemplateContextInput } from './contexts.js';
-import { type NoticeOutcome, type NotifyDeps, sendNotice } from './send-notice.js';
+import {
+  type NoticeOutcome,
+  type NoticeRequest,
+  type NotifyDeps,
+  sendNotice,
+} from './send-notice.js';
 
 const DAY = 86_400_000;
 
@@ -246,6 +251,8 @@ export function sendRunSummary(
     locale?: string;
     counts: Record<string, number>;
     failures: SummaryFailure[];
+    /** E.g. the report files of the run. */
+    attachments?: NoticeRequest['attachments'];
   },
 ): Promise<NoticeOutcome> {
   const counts = Object.entries(options.counts)
@@ -269,5 +276,6 @@ export function sendRunSummary(
       failures: options.failures,
     } satisfies TemplateContextInput<'run-summary'>,
     dryRun: options.dryRun ?? false,
+    ...(options.attachments ? { attachments: options.attachments } : {}),
   });
 }

@@ -12,7 +12,7 @@
  */
 import type { Store } from '../store/index.js';
 import { MailTransportError } from './errors.js';
-import type { Mailer } from './mailer.js';
+import type { Mailer, OutgoingMail } from './mailer.js';
 import { noticeMessageId } from './message-id.js';
 import type { RenderedMail, TemplateSet } from './template-set.js';
 
@@ -40,6 +40,8 @@ export interface NoticeRequest {
   context: unknown;
   /** Render only: no record, no SMTP. */
   dryRun?: boolean;
+  /** Files to attach. */
+  attachments?: OutgoingMail['attachments'];
 }
 
 /**
@@ -103,7 +105,12 @@ export async function sendNotice(deps: NotifyDeps, notice: NoticeRequest): Promi
     };
   }
 
-  const result = await deps.mailer.send({ messageId, to, ...mail });
+  const result = await deps.mailer.send({
+    messageId,
+    to,
+    ...mail,
+    ...(notice.attachments ? { attachments: notice.attachments } : {}),
+  });
   switch (result.status) {
     case 'sent':
       await deps.store.markEmailSent(messageId);

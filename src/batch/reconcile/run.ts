@@ -10,9 +10,16 @@ import {
   dueReminderDay,
   sendExpiredNotice,
   sendExpiryReminder,
+  sendRunSummary,
 } from '../notify/index.js';
-import { buildReport, type Report, type ReportFormat, writeReport } from '../report/index.js';
-import type { Customer, Store } from '../store/index.js';
+import {
+  buildReport,
+  type Report,
+  type ReportFormat,
+  renderReport,
+  writeReport,
+} from '../report/index.js';
+import { type Customer, type Run, STATUSES, type Store } from '../store/index.js';
 import { mailHandler } from './confirm-mail.js';
 import { expireOverdue, refreshPending } from './refresh.js';
 
@@ -34,6 +41,8 @@ export interface ReconcileOptions {
   since?: Date;
   /** Write the report here, one file per format. */
   reports?: Array<{ format: ReportFormat; path: string }>;
+  /** Email the run summary, with the HTML report attached, to `opsEmail`. */
+  summaryFor?: Pick<Run, 'id' | 'command' | 'startedAt'>;
   log?: (message: string) => void;
 }
 
@@ -51,6 +60,8 @@ export interface ReconcileSummary {
   problems: number;
   /** Services that could not be reached (the next run catches up). */
   unreachable: string[];
+  /** Whether the run summary went out. */
+  summarySent: boolean;
 }
 
 const unreachable = (error: unknown) =>
@@ -142,7 +153,41 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
           .length
       : 0;
   const problems = s.failed + s.attention + badMail;
+  let summarySent = false;
+  if (options.summaryFor && options.notify && options.opsEmail.length > 0) {
+    const failures = report.customers
+      .filter((c) => c.status === 'failed' || c.status === 'attention')
+      .map((c) => ({
+        key: c.key,
+        accountName: c.accountName,
+        status: c.status,
+        reason: c.lastError ?? '',
+      }));
+    const counts = Object.fromEntries(STATUSES.map((st) => [st, s[st]]));
+    const outcome = await sendRunSummary(
+      options.notify,
+      {
+        ...options.summaryFor,
+        status: down.length > 0 || problems > 0 ? 'partial' : 'succeeded',
+        finishedAt: new Date().toISOString(),
+      },
+      {
+        to: options.opsEmail,
+        counts,
+        failures,
+        attachments: [
+          {
+            filename: 'report.html',
+            content: renderReport(report, 'html'),
+            contentType: 'text/html',
+          },
+        ],
+      },
+    );
+    summarySent = outcome.status === 'sent';
+  }
   return {
+    summarySent,
     inbox,
     refresh,
     expiredOverdue: overdue.length,

@@ -17,6 +17,7 @@ interface ReconcileFlags {
   formats: ReportFormat[];
   now?: Date;
   json?: boolean;
+  summary?: boolean;
 }
 
 const formats = (value: string): ReportFormat[] => {
@@ -56,6 +57,10 @@ export function registerReconcileCommand(program: Command): void {
       'json',
     ] as ReportFormat[])
     .option('--now <iso>', 'judge deadlines as of this time (tests and demos)', instant)
+    .option(
+      '--summary',
+      'email the run summary with the HTML report attached to SMART_ONBOARD_OPS_EMAIL',
+    )
     .option('--json', 'print the summary as JSON')
     .action((flags: ReconcileFlags) =>
       runCommand(async () => {
@@ -81,6 +86,7 @@ export function registerReconcileCommand(program: Command): void {
               ...(flags.now ? { now: flags.now } : {}),
               // A little overlap, so a change made during the last run is not missed.
               ...(previous ? { since: new Date(Date.parse(previous.startedAt) - 60_000) } : {}),
+              ...(flags.summary ? { summaryFor: run } : {}),
               reports: flags.formats.map((format) => ({
                 format,
                 path: join(flags.reportDir, `report.${format}`),
