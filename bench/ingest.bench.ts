@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
 import { readCustomers } from '../src/batch/ingest/index.js';
+import { report } from './lib.js';
 
 async function generate(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);
@@ -93,13 +94,24 @@ async function main(): Promise<void> {
     console.log(`ingest: ${rows.toLocaleString('en-US')} rows, median of 5`);
     console.log(`  raw csv-parse      ${rawMs.toFixed(0)} ms  (${rate(rawMs)} rows/s)`);
     console.log(`  readCustomers      ${oursMs.toFixed(0)} ms  (${rate(oursMs)} rows/s)`);
-    console.log(`  ratio              ${(oursMs / rawMs).toFixed(2)}×  (goal ≤ 1.5×)`);
+    report({
+      name: 'ingest + validate vs raw csv-parse (200k rows)',
+      value: oursMs / rawMs,
+      goal: '≤ 1.5×',
+      pass: oursMs / rawMs <= 1.5,
+      detail: `readCustomers ${rate(oursMs)} rows/s, csv-parse ${rate(rawMs)} rows/s`,
+    });
     const rssSmall = await peakRss(small);
     const rssBig = await peakRss(big);
     const mb = (b: number) => (b / 1048576).toFixed(1);
-    console.log(
-      `  peak RSS ${Math.round(rows / 10)} rows ${mb(rssSmall)} MB, ${rows} rows ${mb(rssBig)} MB, growth ${mb(rssBig - rssSmall)} MB  (goal < 50 MB)`,
-    );
+    const growthMb = (rssBig - rssSmall) / 1048576;
+    report({
+      name: `peak RSS growth ${Math.round(rows / 10)} → ${rows} rows (MB)`,
+      value: growthMb,
+      goal: '< 50 MB',
+      pass: growthMb < 50,
+      detail: `${mb(rssSmall)} MB → ${mb(rssBig)} MB`,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
