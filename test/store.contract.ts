@@ -430,24 +430,5 @@ export function storeContract(name: string, createTarget: () => Promise<StoreTar
       expect(await reopened.history(row(1).key)).toHaveLength(2);
       expect((await reopened.migrate()).applied).toEqual([]);
     });
-
-    it('measures upsert throughput (logged, not asserted)', async () => {
-      const rows = Array.from({ length: 20_000 }, (_, i) => row(i));
-      let t = performance.now();
-      await store.upsertCustomers(rows);
-      const bulk = 20_000 / ((performance.now() - t) / 1000);
-      t = performance.now();
-      await store.upsertCustomers(rows.map((r) => ({ ...r, accountName: `${r.accountName} 2` })));
-      const bulkUpdate = 20_000 / ((performance.now() - t) / 1000);
-      const single = rows.slice(0, 2_000).map((r) => ({ ...r, key: `single-${r.key}` }));
-      t = performance.now();
-      for (const r of single) await store.upsertCustomer(r);
-      const perRow = 2_000 / ((performance.now() - t) / 1000);
-      console.log(
-        `[store ${name}] 20k upserts in batches: ${Math.round(bulk)} rows/s insert, ` +
-          `${Math.round(bulkUpdate)} rows/s update; one transaction per row: ${Math.round(perRow)} rows/s`,
-      );
-      expect((await store.countByStatus()).queued).toBe(22_000);
-    });
   });
 }
