@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerReconcileCommand } from './commands/reconcile.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
@@ -24,6 +25,7 @@ registerWatchCommand(program);
 registerSandboxCommand(program);
 registerTemplatesCommand(program);
 registerReportCommand(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync(process.argv);

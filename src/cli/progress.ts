@@ -69,7 +69,10 @@ export function createProgress(total: number, mode: { json: boolean; label: stri
     };
   }
   let last = 0;
+  let printed = -1;
   const line = () => {
+    if (printed === done) return;
+    printed = done;
     const elapsed = (Date.now() - started) / 1000;
     const rate = done / Math.max(elapsed, 0.001);
     const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
