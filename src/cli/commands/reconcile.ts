@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { runReconcile } from '../../batch/reconcile/run.js';
+import { STATUSES } from '../../batch/store/index.js';
 import { REPORT_FORMATS, type ReportFormat } from '../../batch/report/index.js';
 import { serviceClient } from '../../batch/service-client.js';
 import { EXIT } from '../exit-codes.js';
@@ -113,17 +114,16 @@ export function registerReconcileCommand(program: Command): void {
             if (flags.json)
               process.stdout.write(`${JSON.stringify({ ...rest, summary: report.summary })}\n`);
             else {
-              const counts = Object.entries(report.summary)
-                .filter(([k, v]) => typeof v === 'number' && v > 0 && k !== 'total')
-                .map(([k, v]) => `${k} ${String(v)}`)
+              const counts = STATUSES.filter((st) => report.summary[st] > 0)
+                .map((st) => `${st} ${report.summary[st]}`)
                 .join(', ');
               process.stdout.write(`reconcile: ${counts || 'no customers'}\n`);
               for (const f of summary.reportFiles) process.stdout.write(`report: ${f}\n`);
-              for (const s of summary.unreachable) {
-                process.stderr.write(
-                  `smart-onboard: ${s} could not be reached; the next run catches up.\n`,
-                );
-              }
+            }
+            for (const s of summary.unreachable) {
+              process.stderr.write(
+                `smart-onboard: ${s} could not be reached; the next run catches up.\n`,
+              );
             }
             await mail?.deps.mailer.close();
             if (summary.unreachable.length > 0) return EXIT.unreachable;
