@@ -43,6 +43,9 @@ export interface InvalidEvent {
   type: 'invalid';
   row: number;
   problems: Problem[];
+  /** The account name and domain cells as written (for reports), empty when absent. */
+  accountName: string;
+  accountDomain: string;
 }
 
 /** A valid row whose customer already appeared earlier in the file; the first row wins. */
@@ -52,6 +55,8 @@ export interface DuplicateEvent {
   key: string;
   /** Row number of the first occurrence. */
   firstRow: number;
+  accountName: string;
+  accountDomain: string;
   /** The duplicate reported as a warning, ready to print. */
   problem: Problem;
 }

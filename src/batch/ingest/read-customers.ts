@@ -89,7 +89,14 @@ export async function* readCustomers(
       const check = checkRow(file, row, cells, mapping);
       if (check.kind === 'blank') continue;
       if (check.kind === 'invalid') {
-        yield { type: 'invalid', row, problems: check.problems };
+        const cell = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').trim());
+        yield {
+          type: 'invalid',
+          row,
+          problems: check.problems,
+          accountName: cell(mapping.index.accountName),
+          accountDomain: cell(mapping.index.accountDomain),
+        };
         continue;
       }
       const { data } = check;
@@ -102,6 +109,8 @@ export async function* readCustomers(
           row,
           key,
           firstRow,
+          accountName: data.accountName,
+          accountDomain: data.accountDomain,
           problem: {
             file,
             row,

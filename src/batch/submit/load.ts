@@ -61,13 +61,11 @@ export async function loadFile(
     }
     result.rows += 1;
     if (event.type === 'invalid') {
-      const cell = (field: string) =>
-        String(event.problems.find((p) => p.field === field)?.value ?? '');
       result.rejected.push({
         row: event.row,
         key: null,
-        accountName: cell('accountName'),
-        accountDomain: cell('accountDomain'),
+        accountName: event.accountName,
+        accountDomain: event.accountDomain,
         status: 'invalid',
         reason: describe(event.problems),
       });
@@ -77,8 +75,8 @@ export async function loadFile(
       result.rejected.push({
         row: event.row,
         key: event.key,
-        accountName: '',
-        accountDomain: '',
+        accountName: event.accountName,
+        accountDomain: event.accountDomain,
         status: 'duplicate',
         reason: `same customer as row ${event.firstRow}; the first row wins`,
       });

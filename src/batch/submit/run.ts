@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import type { ServiceSettings } from '../config.js';
 import { ConfigError, ServiceUnavailableError } from '../errors.js';
@@ -51,6 +52,34 @@ export interface SubmitSummary {
   unreachable: number;
   /** Stale leases of dead local workers released at start. */
   releasedClaims: number;
+}
+
+/** Whether another live worker holds rows of this batch that this worker has not tried. */
+async function othersAtWork(
+  store: Store,
+  workerId: string,
+  attempted: Set<string>,
+): Promise<boolean> {
+  const now = Date.now();
+  let afterKey: string | undefined;
+  for (;;) {
+    const page = await store.listCustomers({
+      status: WORK_STATUSES,
+      limit: 1000,
+      ...(afterKey ? { afterKey } : {}),
+    });
+    if (page.length === 0) return false;
+    const busy = page.some(
+      (c) =>
+        c.claimedBy !== null &&
+        c.claimedBy !== workerId &&
+        !attempted.has(c.key) &&
+        c.claimedUntil !== null &&
+        Date.parse(c.claimedUntil) > now,
+    );
+    if (busy) return true;
+    afterKey = page[page.length - 1]?.key;
+  }
 }
 
 function limiter(rate: number): PQueue {
@@ -151,7 +180,7 @@ export async function runSubmit(options: SubmitOptions): Promise<SubmitSummary> 
 
   const budget = () => (options.limit ?? Number.POSITIVE_INFINITY) - attempted.size;
   while (!aborted && !options.signal?.aborted && budget() > 0) {
-    const want = Math.min(budget(), Math.max(options.concurrency * 2, 16));
+    const want = Math.min(budget(), Math.max(options.concurrency, 4));
     const claimed = await store.claim(workerId, {
       statuses: WORK_STATUSES,
       limit: want,
@@ -159,7 +188,18 @@ export async function runSubmit(options: SubmitOptions): Promise<SubmitSummary> 
     });
     const fresh = claimed.filter((c) => !attempted.has(c.key));
     for (const c of claimed) if (attempted.has(c.key)) await store.release(c.key, workerId);
-    if (fresh.length === 0) break;
+    if (fresh.length === 0) {
+      // Rows other workers hold may still come back (a worker dies, or leaves a row for
+      // later): wait while someone else works on this batch, then look again.
+      if (rows.size + rows.pending > 0) {
+        await rows.onSizeLessThan(1);
+        await rows.onIdle();
+        continue;
+      }
+      if (!(await othersAtWork(store, workerId, attempted))) break;
+      await sleep(500);
+      continue;
+    }
     for (const c of fresh) {
       attempted.add(c.key);
       void rows.add(() => work(c));

@@ -13,6 +13,7 @@ import type { Customer, Store } from '../../batch/store/index.js';
 import { loadFile } from '../../batch/submit/load.js';
 import { collectResults, writeResults } from '../../batch/submit/results.js';
 import { WORK_STATUSES, runSubmit } from '../../batch/submit/run.js';
+import { serviceClient } from '../../batch/service-client.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress } from '../progress.js';
 import { configFrom, positiveInt, runCommand, storeFrom } from '../shared.js';
@@ -133,12 +134,17 @@ export function registerSubmitCommand(program: Command): void {
             }
           }
 
+          serviceClient(loaded.service); // settings complete? (throws a ConfigError naming what is missing)
           const run = await store.startRun({ command: `submit ${basename(file)}` });
+          const failRun = async (error: unknown): Promise<never> => {
+            await store.finishRun(run.id, { status: 'failed', counts: {} }).catch(() => undefined);
+            throw error;
+          };
           const loadedFile = await loadFile(store, file, {
             map,
             defaultLocale: cfg.defaultLocale,
             runId: run.id,
-          });
+          }).catch(failRun);
           const waiting = await store.countByStatus();
           const total = Math.min(
             WORK_STATUSES.reduce((n, s) => n + (waiting[s] ?? 0), 0),
@@ -185,6 +191,8 @@ export function registerSubmitCommand(program: Command): void {
                 recorded.flatMap((e) => (e.key ? [e.key] : [])),
               );
             }
+          } catch (error) {
+            return await failRun(error);
           } finally {
             progress.stop();
             await notify?.mailer.close();
