@@ -154,6 +154,13 @@ export function loadConfig(options: { file?: string; cwd?: string; env?: Env } =
       `${file}: do not put service.clientSecret in the config file; set SMART_ONBOARD_CLIENT_SECRET or service.clientSecretFile.`,
     );
   }
+  for (const key of ['password', 'accessToken'] as const) {
+    if (fromFile.inbox && key in fromFile.inbox) {
+      throw new ConfigError(
+        `${file}: do not put inbox.${key} in the config file; use SMART_ONBOARD_IMAP_URL or SMART_ONBOARD_IMAP_ACCESS_TOKEN.`,
+      );
+    }
+  }
   for (const [section, key] of [
     ['mail', 'smtpUrl'],
     ['inbox', 'imapUrl'],

@@ -19,7 +19,8 @@ export function inboxFrom(loaded: LoadedConfig): InboxConfig | undefined {
   const url = process.env.SMART_ONBOARD_IMAP_URL || imapUrl;
   if (!url) return undefined;
   try {
-    return imapConfigFromUrl(url, rest);
+    const token = process.env.SMART_ONBOARD_IMAP_ACCESS_TOKEN;
+    return imapConfigFromUrl(url, { ...rest, ...(token ? { accessToken: token } : {}) });
   } catch (error) {
     throw new ConfigError(`Inbox settings: ${(error as Error).message}`);
   }
