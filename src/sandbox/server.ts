@@ -155,6 +155,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (error instanceof Problem) {
         reply = problemReply(error, requestId);
         if (error.status === 413) reply.headers = { ...reply.headers, connection: 'close' };
+      } else if (req.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        // The client hung up mid-request (killed, timed out): nobody to answer.
+        return;
       } else {
         console.error('sandbox: unexpected error', error);
         reply = problemReply(
