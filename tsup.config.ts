@@ -11,11 +11,12 @@ export default defineConfig([
     splitting: false,
   },
   {
-    // The command line: ESM only, with a shebang kept from the source.
+    // The command line: ESM only, with a shebang kept from the source. Split into chunks
+    // so a command loads its heavy modules (IMAP, SMTP, the sandbox) only when it runs.
     entry: { 'cli/index': 'src/cli/index.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
-    splitting: false,
+    splitting: true,
   },
 ]);

@@ -5,7 +5,7 @@ import { InboxConfigError, InboxUnavailableError } from '../batch/inbox/errors.j
 import { InputError } from '../batch/ingest/errors.js';
 import { MailConfigError, MailTransportError, TemplateError } from '../batch/notify/errors.js';
 import { LockHeldError, type Store, StoreError, openStore } from '../batch/store/index.js';
-import { APIConnectionError, ConfigurationError } from '../sdk/index.js';
+import { APIConnectionError, ConfigurationError } from '../sdk/errors.js';
 import { EXIT } from './exit-codes.js';
 
 /** Flags every command that touches the state store takes. */

@@ -7,11 +7,11 @@
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type CliRunner, cliRunner } from './cli-runner.js';
 import type { MailboxKind } from './mailbox.js';
 import type { Write } from './output.js';
 import { startDemoServices } from './services.js';
+import { packageRoot } from '../internal/package-root.js';
 import { DemoError, runSteps } from './steps.js';
 
 /** Options of {@link runDemo}. */
@@ -31,8 +31,8 @@ export interface DemoOptions {
   cli?: (options: { env: NodeJS.ProcessEnv; cwd: string }) => CliRunner;
 }
 
-/** `fixtures/customers.csv` of this package (two levels above `dist/cli` and `src/demo`). */
-export const DEMO_FILE = fileURLToPath(new URL('../../fixtures/customers.csv', import.meta.url));
+/** `fixtures/customers.csv` of this package, from `src/` and from any `dist/` chunk. */
+export const DEMO_FILE = join(packageRoot(), 'fixtures', 'customers.csv');
 
 /**
  * Runs the demo; resolves with the exit code (0 when every step did what it should).

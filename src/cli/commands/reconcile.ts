@@ -1,11 +1,8 @@
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { runReconcile } from '../../batch/reconcile/run.js';
 import { STATUSES } from '../../batch/store/index.js';
-import { REPORT_FORMATS, type ReportFormat } from '../../batch/report/index.js';
-import { serviceClient } from '../../batch/service-client.js';
+import { REPORT_FORMATS, type ReportFormat } from '../../batch/report/formats.js';
 import { EXIT } from '../exit-codes.js';
-import { inboxFrom, notifyFrom } from '../mail-setup.js';
 import { configFrom, runCommand, storeFrom } from '../shared.js';
 
 interface ReconcileFlags {
@@ -65,6 +62,11 @@ export function registerReconcileCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action((flags: ReconcileFlags) =>
       runCommand(async () => {
+        const [{ runReconcile }, { serviceClient }, { inboxFrom, notifyFrom }] = await Promise.all([
+          import('../../batch/reconcile/run.js'),
+          import('../../batch/service-client.js'),
+          import('../mail-setup.js'),
+        ]);
         const loaded = configFrom(flags);
         const client = serviceClient(loaded.service);
         const inbox = flags.inbox ? inboxFrom(loaded) : undefined;

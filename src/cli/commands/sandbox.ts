@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { startSandbox } from '../../sandbox/index.js';
 
 const number = (name: string, min: number, max: number) => (value: string) => {
   const n = Number(value);
@@ -69,6 +68,8 @@ export function registerSandboxCommand(program: Command): void {
     .option('--requester-email <email>', "the requester's address", 'requester@partner.example')
     .option('--mail-from <email>', "sender of Cisco's mail", 'smart-acct-pending@cisco.com')
     .action(async (flags: SandboxFlags) => {
+      // Loaded only when this command runs: keeps every other command's start-up light.
+      const { startSandbox } = await import('../../sandbox/index.js');
       const sandbox = await startSandbox({
         port: flags.port,
         host: flags.host,

@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../batch/errors.js';
-import { watchInbox } from '../../batch/inbox/index.js';
-import { mailHandler } from '../../batch/reconcile/confirm-mail.js';
-import { serviceClient } from '../../batch/service-client.js';
 import { EXIT } from '../exit-codes.js';
-import { inboxFrom } from '../mail-setup.js';
 import { configFrom, positiveInt, runCommand, storeFrom } from '../shared.js';
 
 interface WatchFlags {
@@ -32,6 +28,13 @@ export function registerWatchCommand(program: Command): void {
     )
     .action((flags: WatchFlags) =>
       runCommand(async () => {
+        const [{ watchInbox }, { mailHandler }, { serviceClient }, { inboxFrom }] =
+          await Promise.all([
+            import('../../batch/inbox/index.js'),
+            import('../../batch/reconcile/confirm-mail.js'),
+            import('../../batch/service-client.js'),
+            import('../mail-setup.js'),
+          ]);
         const loaded = configFrom(flags);
         const inbox = inboxFrom(loaded);
         if (!inbox)
