@@ -9,35 +9,15 @@
  * Env: BENCH_ROUNDS (2) timed rounds of each, median reported.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'csv-parse';
 import { openStore } from '../src/batch/store/index.js';
 import { loadFile } from '../src/batch/submit/load.js';
-import { median, report } from './lib.js';
+import { generateCustomersCsv, median, rawCsvParse, report } from './lib.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-
-async function generate(file: string, rows: number): Promise<void> {
-  const out = createWriteStream(file);
-  out.write(
-    'Kontoname;Kunden-E-Mail;Kontodomäne;Hinweis für den Kunden;Benutzer-E-Mails;Sprache\r\n',
-  );
-  for (let i = 0; i < rows; i++) {
-    const line = `Kunde ${i} GmbH;Info@Kunde${i}.de;kunde${i}.de;"Bitte aktivieren; danke";a@kunde${i}.de, b@kunde${i}.de;de\r\n`;
-    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((r) => out.end(() => r()));
-}
-
-async function rawCsvParse(file: string): Promise<number> {
-  let n = 0;
-  const parser = createReadStream(file).pipe(parse({ delimiter: ';', relax_column_count: true }));
-  for await (const _record of parser) n++;
-  return n - 1;
-}
 
 /** loadFile into a fresh SQLite store; returns the rows stored. */
 async function ingestIntoStore(file: string, stateFile: string): Promise<number> {
@@ -82,8 +62,8 @@ async function main(): Promise<void> {
   try {
     const big = join(dir, 'big.csv');
     const small = join(dir, 'small.csv');
-    await generate(big, rows);
-    await generate(small, Math.round(rows / 10));
+    await generateCustomersCsv(big, rows);
+    await generateCustomersCsv(small, Math.round(rows / 10));
     let n = 0;
     const store = () => join(dir, `state-${n++}.db`);
     // Warm-up (the store on the small file: a big load takes long), then alternate so

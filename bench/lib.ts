@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse';
 
 /** One measured ratio, as bench/run.mjs collects it. */
 export interface BenchResult {
@@ -51,4 +53,25 @@ export async function spawnSandbox(args: string[] = []): Promise<SandboxProcess>
   });
   const info = JSON.parse(line) as Omit<SandboxProcess, 'child' | 'stop'>;
   return { ...info, child, stop: () => child.kill('SIGTERM') };
+}
+
+/** Writes a German-Excel-style customer CSV of `rows` rows (`;`, quoted `;`, CRLF). */
+export async function generateCustomersCsv(file: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(
+    'Kontoname;Kunden-E-Mail;Kontodomäne;Hinweis für den Kunden;Benutzer-E-Mails;Sprache\r\n',
+  );
+  for (let i = 0; i < rows; i++) {
+    const line = `Kunde ${i} GmbH;Info@Kunde${i}.de;kunde${i}.de;"Bitte aktivieren; danke";a@kunde${i}.de, b@kunde${i}.de;de\r\n`;
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+/** The ceiling for ingest: csv-parse alone over the same file; returns the data rows. */
+export async function rawCsvParse(file: string): Promise<number> {
+  let n = 0;
+  const parser = createReadStream(file).pipe(parse({ delimiter: ';', relax_column_count: true }));
+  for await (const _record of parser) n++;
+  return n - 1;
 }
