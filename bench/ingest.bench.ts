@@ -1,7 +1,8 @@
 /**
- * Ingest benchmark: readCustomers (decode + delimiter detection + csv-parse + zod +
- * keys + duplicate check) against raw csv-parse over the same generated file, and peak
- * RSS of readCustomers at 20k vs 200k rows (each in a fresh process).
+ * Ingest benchmark: readCustomerBatches — what `validate` and `submit` read files with
+ * (decode + delimiter detection + csv-parse + normalize + zod + keys + duplicate check) —
+ * against raw csv-parse over the same generated file, and peak RSS of it at 20k vs 200k
+ * rows (each in a fresh process).
  *
  * Run: npx tsx bench/ingest.bench.ts [rows]   (default 200000; goal: ratio ≤ 1.5×)
  */
@@ -10,12 +11,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCustomers } from '../src/batch/ingest/index.js';
+import { readCustomerBatches } from '../src/batch/ingest/index.js';
 import { generateCustomersCsv, rawCsvParse, report } from './lib.js';
 
 async function ingest(file: string): Promise<number> {
   let n = 0;
-  for await (const e of readCustomers(file)) if (e.type === 'row') n++;
+  for await (const events of readCustomerBatches(file))
+    for (const e of events) if (e.type === 'row') n++;
   return n;
 }
 
@@ -47,8 +49,9 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--rss') {
     let peak = process.memoryUsage.rss();
     let n = 0;
-    for await (const e of readCustomers(process.argv[3] ?? '')) {
-      if (e.type === 'row' && ++n % 1000 === 0) peak = Math.max(peak, process.memoryUsage.rss());
+    for await (const events of readCustomerBatches(process.argv[3] ?? '')) {
+      for (const e of events) if (e.type === 'row') n++;
+      peak = Math.max(peak, process.memoryUsage.rss());
     }
     console.log(Math.max(peak, process.memoryUsage.rss()));
     return;
@@ -72,14 +75,14 @@ async function main(): Promise<void> {
     const oursMs = median(ours);
     const rate = (ms: number) => Math.round(rows / (ms / 1000)).toLocaleString('en-US');
     console.log(`ingest: ${rows.toLocaleString('en-US')} rows, median of 5`);
-    console.log(`  raw csv-parse      ${rawMs.toFixed(0)} ms  (${rate(rawMs)} rows/s)`);
-    console.log(`  readCustomers      ${oursMs.toFixed(0)} ms  (${rate(oursMs)} rows/s)`);
+    console.log(`  raw csv-parse       ${rawMs.toFixed(0)} ms  (${rate(rawMs)} rows/s)`);
+    console.log(`  readCustomerBatches ${oursMs.toFixed(0)} ms  (${rate(oursMs)} rows/s)`);
     report({
       name: `ingest + validate vs raw csv-parse (${rows.toLocaleString('en-US')} rows)`,
       value: oursMs / rawMs,
       goal: '≤ 1.5×',
       pass: oursMs / rawMs <= 1.5,
-      detail: `readCustomers ${rate(oursMs)} rows/s, csv-parse ${rate(rawMs)} rows/s`,
+      detail: `readCustomerBatches ${rate(oursMs)} rows/s, csv-parse ${rate(rawMs)} rows/s`,
     });
     const rssSmall = await peakRss(small);
     const rssBig = await peakRss(big);

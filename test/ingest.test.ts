@@ -35,7 +35,7 @@ describe('ingest: real spreadsheet exports', () => {
     // Windows-1252, not Latin-1: the en dash and euro sign survive; the quoted ";" stays.
     expect(got[0]?.data.noteToCustomer).toBe('Grüße aus Köln – bitte bestätigen');
     expect(got[2]?.data.noteToCustomer).toBe('Preis: 1.200 €; Lieferung ab März');
-    expect(got[1]?.raw['Kontodomäne']).toBe('schoene-strasse.de');
+    expect(got[1]?.data.accountDomain).toBe('schoene-strasse.de');
     expect(got.map((r) => r.data.locale)).toEqual(['de', 'de', undefined, 'de']);
   });
 

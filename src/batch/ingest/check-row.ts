@@ -4,7 +4,12 @@ import { FIELDS, type Field, MAX_CELL_LENGTH } from './fields.js';
 import type { ColumnMapping } from './headers.js';
 import { parseLocale } from './normalize.js';
 import { type Problem, quote } from './problem.js';
-import { type CustomerRow, type CustomerRowInput, customerRowSchema } from './schema.js';
+import {
+  type CustomerRow,
+  type CustomerRowInput,
+  customerRowSchema,
+  normalizeCells,
+} from './schema.js';
 
 /** Outcome of checking one record. */
 export type RowCheck =
@@ -13,7 +18,7 @@ export type RowCheck =
   | { kind: 'invalid'; problems: Problem[] };
 
 /**
- * Validates one record against {@link customerRowSchema} and turns every issue into a
+ * Normalizes one record and validates it against {@link customerRowSchema} and turns every issue into a
  * {@link Problem} naming file, row, column header, field and value. Rows whose cells are
  * all blank are reported as `blank` (skipped, not an error).
  */
@@ -24,16 +29,14 @@ export function checkRow(
   mapping: ColumnMapping,
 ): RowCheck {
   if (isBlank(cells)) return { kind: 'blank' };
-  const input: CustomerRowInput = {};
-  const problems: Problem[] = [];
+  const input = cellsByField(cells, mapping);
+  let problems: Problem[] | undefined;
   let oversized: Set<Field> | undefined;
   for (const field of FIELDS) {
-    const at = mapping.index[field];
-    if (at === undefined) continue;
-    const cell = cells[at];
+    const cell = input[field];
     if (cell !== undefined && cell.length > MAX_CELL_LENGTH) {
       (oversized ??= new Set()).add(field);
-      problems.push(
+      (problems ??= []).push(
         problem(
           file,
           row,
@@ -45,18 +48,38 @@ export function checkRow(
         ),
       );
     }
-    input[field] = cell;
   }
-  const result = customerRowSchema.safeParse(input);
+  const result = customerRowSchema.safeParse(normalizeCells(input));
   if (!result.success) {
+    problems ??= [];
     for (const issue of result.error.issues) {
       const found = fromIssue(file, row, mapping, input, issue);
       if (oversized?.has(found.field) !== true) problems.push(found); // already reported as oversized
     }
   }
-  if (problems.length > 0 || !result.success) return { kind: 'invalid', problems };
+  if (problems !== undefined || !result.success)
+    return { kind: 'invalid', problems: problems ?? [] };
   return { kind: 'valid', data: result.data, warnings: warnings(file, row, mapping, input) };
 }
+
+/** The cells of a record by field (absent columns and short rows give `undefined`). */
+function cellsByField(cells: readonly string[], mapping: ColumnMapping): CustomerRowInput {
+  const at = mapping.index;
+  const cell = (i: number | undefined) => (i === undefined ? undefined : cells[i]);
+  return {
+    accountName: cell(at.accountName),
+    customerEmail: cell(at.customerEmail),
+    accountDomain: cell(at.accountDomain),
+    noteToCustomer: cell(at.noteToCustomer),
+    userEmails: cell(at.userEmails),
+    noteToUsers: cell(at.noteToUsers),
+    noteToCiscoApprover: cell(at.noteToCiscoApprover),
+    locale: cell(at.locale),
+    customerReference: cell(at.customerReference),
+  };
+}
+
+const NO_WARNINGS = Object.freeze([]) as unknown as Problem[];
 
 function isBlank(cells: readonly string[]): boolean {
   for (const cell of cells) if (cell !== '' && cell.trim() !== '') return false;
@@ -70,7 +93,7 @@ function warnings(
   input: CustomerRowInput,
 ): Problem[] {
   const locale = input.locale;
-  if (locale === undefined || parseLocale(locale) !== null) return [];
+  if (locale === undefined || parseLocale(locale) !== null) return NO_WARNINGS;
   return [
     problem(
       file,

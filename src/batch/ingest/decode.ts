@@ -1,5 +1,4 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 import { InputError } from './errors.js';
 
@@ -36,15 +35,24 @@ const SAVE_AS_CSV = 'in Excel use File › Save As › "CSV UTF-8 (comma delimit
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0e-\x1f]/g;
 
+/** Turns the bytes of a file, chunk by chunk, into text. */
+export interface ChunkDecoder {
+  /** Decodes the next chunk; bytes of a character cut at the end are kept for the next call. */
+  write(chunk: Buffer): string;
+  /** Decodes what is left at the end of the file. */
+  end(): string;
+}
+
 /**
- * Creates a transform from raw file bytes to UTF-8 text chunks (object mode, strings).
+ * Creates a decoder from raw file bytes to text, one chunk at a time (synchronous, so a
+ * reader pays no stream hand-over per chunk).
  *
  * Detects UTF-8 with or without BOM, UTF-16 LE/BE (BOM, or NUL-byte pattern), and
  * Windows-1252: a file that is not valid UTF-8 is read as Windows-1252 as long as every
  * byte before the first invalid one was ASCII, so the switch never changes text already
  * passed on. Binary files (workbooks, PDFs, NUL bytes) fail with an {@link InputError}.
  */
-export function createDecoder(options: DecoderOptions): Transform {
+export function createDecoder(options: DecoderOptions): ChunkDecoder {
   const { file, onEncoding, onInvalidBytes } = options;
   let decoder: Decoder | undefined; // set for every encoding except progressive UTF-8
   let utf8 = false;
@@ -155,25 +163,10 @@ export function createDecoder(options: DecoderOptions): Transform {
     return text;
   }
 
-  return new Transform({
-    readableObjectMode: true,
-    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
-      try {
-        const text = convert(chunk, false);
-        done(null, text === '' ? undefined : text);
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-    flush(done: TransformCallback) {
-      try {
-        const text = convert(Buffer.alloc(0), true);
-        done(null, text === '' ? undefined : text);
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-  });
+  return {
+    write: (chunk) => convert(chunk, false),
+    end: () => convert(Buffer.alloc(0), true),
+  };
 }
 
 /** Length of `buf` without a multi-byte UTF-8 sequence cut off at its end. */

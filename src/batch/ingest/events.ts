@@ -32,8 +32,6 @@ export interface RowEvent {
   /** The customer's identity, see `customerKey`. */
   key: string;
   data: CustomerRow;
-  /** The row's cells by header text as written in the file (repeated headers get " (2)"). */
-  raw: Record<string, string>;
   /** Warnings that did not reject the row (may be empty). */
   warnings: Problem[];
 }
@@ -66,5 +64,5 @@ export interface NoticeEvent extends Notice {
   type: 'notice';
 }
 
-/** What {@link readCustomers} streams. */
+/** What `readCustomers` streams. */
 export type IngestEvent = RowEvent | InvalidEvent | DuplicateEvent | NoticeEvent;

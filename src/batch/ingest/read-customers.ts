@@ -6,6 +6,7 @@ import { type ColumnMapping, matchHeaders } from './headers.js';
 import { keyOfNormalized } from './key.js';
 import type { Locale } from './normalize.js';
 import { readRecords } from './records.js';
+import { SeenKeys } from './seen-keys.js';
 
 /** Options of {@link readCustomers} and `validateFile`. */
 export interface ReadOptions {
@@ -42,40 +43,54 @@ const DELIMITER_NAMES = { ',': 'commas', ';': 'semicolons', '\t': 'tabs' } as co
  * malformed CSV, a required column missing); events before the failure were delivered.
  * @example
  * for await (const event of readCustomers('customers.csv', { defaultLocale: 'de' })) {
- *   if (event.type === 'row') await store.upsert(event.key, event.data);
+ *   if (event.type === 'row') console.log(event.row, event.key);
  * }
  */
 export async function* readCustomers(
   file: string,
   opts: ReadOptions = {},
 ): AsyncGenerator<IngestEvent, void, undefined> {
-  const pending: Notice[] = [];
+  for await (const events of readCustomerBatches(file, opts)) yield* events;
+}
+
+/**
+ * {@link readCustomers} in batches: the same events in the same order, handed over a
+ * file chunk at a time (about 64 KiB of text) instead of one at a time. Bulk consumers
+ * (loading into the store, `validate`) use this: one await per batch instead of per row.
+ */
+export async function* readCustomerBatches(
+  file: string,
+  opts: ReadOptions = {},
+): AsyncGenerator<IngestEvent[], void, undefined> {
+  let out: IngestEvent[] = [];
+  const notice = (n: Notice) => out.push({ type: 'notice', ...n });
   const records = readRecords(file, {
     onEncoding: ({ encoding, bom, reason }) =>
-      pending.push({
+      notice({
         code: 'encoding',
         file,
         message: `read as ${ENCODING_NAMES[encoding]}${bom ? ' with byte order mark' : ''} (${reason})`,
       }),
     onInvalidBytes: (offset) =>
-      pending.push({
+      notice({
         code: 'invalid-bytes',
         file,
         message: `bytes that are not valid UTF-8 (near byte ${offset}) were replaced by "�" — save the file as "CSV UTF-8" and check the names`,
       }),
     onDelimiter: (delimiter, reason) =>
-      pending.push({
+      notice({
         code: 'delimiter',
         file,
         message: `columns are separated by ${DELIMITER_NAMES[delimiter]}${reason === 'sep-line' ? ' (sep= line)' : ''}`,
       }),
   });
   let mapping: ColumnMapping | undefined;
-  const seen = new Map<string, number>();
+  const seen = new SeenKeys();
 
-  for await (const batch of records)
-    for (const { row, cells } of batch) {
-      while (pending.length > 0) yield { type: 'notice', ...(pending.shift() as Notice) };
+  for await (const { firstRow, records: batch } of records) {
+    for (let i = 0; i < batch.length; i++) {
+      const cells = batch[i] as string[];
+      const row = firstRow + i;
       if (mapping === undefined) {
         const matched = matchHeaders(
           file,
@@ -83,55 +98,65 @@ export async function* readCustomers(
           opts.map,
         );
         mapping = matched.mapping;
-        for (const notice of matched.notices) yield { type: 'notice', ...notice };
+        for (const n of matched.notices) notice(n);
         continue;
       }
-      const check = checkRow(file, row, cells, mapping);
-      if (check.kind === 'blank') continue;
-      if (check.kind === 'invalid') {
-        const cell = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').trim());
-        yield {
-          type: 'invalid',
-          row,
-          problems: check.problems,
-          accountName: cell(mapping.index.accountName),
-          accountDomain: cell(mapping.index.accountDomain),
-        };
-        continue;
-      }
-      const { data } = check;
-      const key = keyOfNormalized(data.accountName, data.accountDomain);
-      const firstRow = seen.get(key);
-      if (firstRow !== undefined) {
-        const at = mapping.index.accountName ?? 0;
-        yield {
-          type: 'duplicate',
-          row,
-          key,
-          firstRow,
-          accountName: data.accountName,
-          accountDomain: data.accountDomain,
-          problem: {
-            file,
-            row,
-            column: mapping.headers[at] ?? 'accountName',
-            field: 'accountName',
-            value: cells[at] ?? '',
-            message: `duplicate of row ${firstRow} (same account name and domain) — row ${firstRow} is used and this row is skipped; delete one of them`,
-            severity: 'warning',
-          },
-        };
-        continue;
-      }
-      seen.set(key, row);
-      if (data.locale === undefined && opts.defaultLocale !== undefined)
-        data.locale = opts.defaultLocale;
-      const raw: Record<string, string> = {};
-      for (let i = 0; i < mapping.names.length; i++) {
-        const name = mapping.names[i] as string;
-        if (name !== '') raw[name] = cells[i] ?? '';
-      }
-      yield { type: 'row', row, key, data, raw, warnings: check.warnings };
+      const event = toEvent(file, row, cells, mapping, seen, opts);
+      if (event !== undefined) out.push(event);
     }
-  while (pending.length > 0) yield { type: 'notice', ...(pending.shift() as Notice) };
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+/** One data record → its event (undefined for a blank row); remembers valid keys in `seen`. */
+function toEvent(
+  file: string,
+  row: number,
+  cells: string[],
+  mapping: ColumnMapping,
+  seen: SeenKeys,
+  opts: ReadOptions,
+): IngestEvent | undefined {
+  const check = checkRow(file, row, cells, mapping);
+  if (check.kind === 'blank') return undefined;
+  if (check.kind === 'invalid') {
+    const cell = (i: number | undefined) => (i === undefined ? '' : (cells[i] ?? '').trim());
+    return {
+      type: 'invalid',
+      row,
+      problems: check.problems,
+      accountName: cell(mapping.index.accountName),
+      accountDomain: cell(mapping.index.accountDomain),
+    };
+  }
+  const { data } = check;
+  const key = keyOfNormalized(data.accountName, data.accountDomain);
+  const firstRow = seen.firstRow(key, row);
+  if (firstRow !== undefined) {
+    const at = mapping.index.accountName ?? 0;
+    return {
+      type: 'duplicate',
+      row,
+      key,
+      firstRow,
+      accountName: data.accountName,
+      accountDomain: data.accountDomain,
+      problem: {
+        file,
+        row,
+        column: mapping.headers[at] ?? 'accountName',
+        field: 'accountName',
+        value: cells[at] ?? '',
+        message: `duplicate of row ${firstRow} (same account name and domain) — row ${firstRow} is used and this row is skipped; delete one of them`,
+        severity: 'warning',
+      },
+    };
+  }
+  if (data.locale === undefined && opts.defaultLocale !== undefined)
+    data.locale = opts.defaultLocale;
+  return { type: 'row', row, key, data, warnings: check.warnings };
 }

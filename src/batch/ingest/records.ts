@@ -1,15 +1,16 @@
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
+import { finished } from 'node:stream/promises';
+import { CsvError, type Parser, parse } from 'csv-parse';
 import { createDecoder, type EncodingInfo } from './decode.js';
 import { type Delimiter, detectDelimiter, endOfFirstLine, separatorHint } from './delimiter.js';
 import { InputError } from './errors.js';
 
-/** One CSV record with its spreadsheet row number (header = row 1). */
-export interface CsvRecord {
-  row: number;
-  cells: string[];
+/**
+ * CSV records in file order: `records[i]` is spreadsheet row `firstRow + i` (header = row 1).
+ */
+export interface RecordBatch {
+  firstRow: number;
+  records: string[][];
 }
 
 /** Callbacks through which {@link readRecords} tells what it found out about the file. */
@@ -25,144 +26,127 @@ const MAX_RECORD_CHARS = 1_000_000;
 const MAX_HEADER_CHARS = 1_000_000;
 
 /**
- * Streams the records of a CSV file in batches (whatever is parsed so far), header first: decodes (see `createDecoder`), detects
- * the delimiter from the header line, and parses with csv-parse.
+ * Streams the records of a CSV file in batches (what one chunk of the file holds), header
+ * first: decodes (see `createDecoder`), detects the delimiter from the header line, and
+ * parses with csv-parse.
  *
  * Every record counts as a spreadsheet row, blank lines included, because that is how a
  * spreadsheet shows the file; a quoted cell spanning several lines stays one row. Memory
  * stays bounded by the chunk size and the longest record.
+ *
+ * The file is read and decoded chunk by chunk and written straight into csv-parse, whose
+ * records are drained synchronously after each chunk: one await per 64 KiB chunk, not
+ * per record and not per stream stage.
  *
  * @throws InputError for unreadable, empty, binary or malformed files.
  */
 export async function* readRecords(
   file: string,
   hooks: RecordHooks = {},
-): AsyncGenerator<CsvRecord[]> {
+): AsyncGenerator<RecordBatch> {
   const source = createReadStream(file, { highWaterMark: CHUNK });
   const decoder = createDecoder({
     file,
     onEncoding: hooks.onEncoding,
     onInvalidBytes: hooks.onInvalidBytes,
   });
-  source.once('error', (error) => decoder.destroy(error));
-  source.pipe(decoder);
-  const chunks = decoder[Symbol.asyncIterator]() as AsyncIterator<string>;
+  let parser: Parser | undefined;
   let head = '';
-  const parser = parse({
-    delimiter: await readHead(),
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false, // blank lines are rows in a spreadsheet; the caller skips them
-    trim: false,
-    max_record_size: MAX_RECORD_CHARS,
-  });
+  let parsed: string[][] = [];
+  let nextRow = 1;
 
-  async function readHead(): Promise<Delimiter> {
-    try {
-      for (;;) {
-        let end = endOfFirstLine(head);
-        if (end >= 0 && head.trim() !== '') {
-          const hint = separatorHint(head.slice(0, end));
-          if (hint === undefined) {
-            const delimiter = detectDelimiter(head.slice(0, end));
-            hooks.onDelimiter?.(delimiter, 'header');
-            return delimiter;
-          }
-          if (head[end] === '\r' && head[end + 1] === '\n') end++;
-          head = head.slice(end + 1);
-          hooks.onDelimiter?.(hint, 'sep-line');
-          return hint;
-        }
-        if (head.length > MAX_HEADER_CHARS) {
-          throw new InputError(
-            'malformed-csv',
-            file,
-            `${file}: row 1: no line break in the first ${MAX_HEADER_CHARS} characters — this is not a CSV file.`,
-            { row: 1 },
-          );
-        }
-        const next = await chunks.next();
-        if (next.done) break;
-        head += next.value;
+  const take = (): RecordBatch => {
+    const batch = { firstRow: nextRow, records: parsed };
+    nextRow += parsed.length;
+    parsed = [];
+    return batch;
+  };
+  let failure: Error | undefined;
+  const start = (delimiter: Delimiter): Parser =>
+    parse({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false, // blank lines are rows in a spreadsheet; the caller skips them
+      trim: false,
+      max_record_size: MAX_RECORD_CHARS,
+    }).on('error', (error) => (failure ??= error));
+  /** Moves what csv-parse has parsed so far into `parsed` (synchronous: no await per record). */
+  const drain = (p: Parser): void => {
+    let record: string[] | null;
+    while ((record = p.read() as string[] | null) !== null) parsed.push(record);
+    if (failure !== undefined) throw failure;
+  };
+  /** Looks for the header line in what was read so far; starts the parser once it is there. */
+  const findHeader = (final: boolean): void => {
+    let end = endOfFirstLine(head);
+    if (end >= 0 && head.trim() !== '') {
+      const hint = separatorHint(head.slice(0, end));
+      if (hint === undefined) {
+        const delimiter = detectDelimiter(head.slice(0, end));
+        hooks.onDelimiter?.(delimiter, 'header');
+        parser = start(delimiter);
+      } else {
+        if (head[end] === '\r' && head[end + 1] === '\n') end++;
+        head = head.slice(end + 1);
+        hooks.onDelimiter?.(hint, 'sep-line');
+        parser = start(hint);
       }
-    } catch (error) {
-      source.destroy();
-      throw toInputError(error, file);
-    }
-    if (head.trim() === '') {
+    } else if (head.length > MAX_HEADER_CHARS) {
       throw new InputError(
-        'empty-file',
+        'malformed-csv',
         file,
-        `${file}: the file is empty — expected a header row such as "Account Name,Customer Email,Account Domain".`,
+        `${file}: row 1: no line break in the first ${MAX_HEADER_CHARS} characters — this is not a CSV file.`,
+        { row: 1 },
       );
+    } else if (final) {
+      if (head.trim() === '') {
+        throw new InputError(
+          'empty-file',
+          file,
+          `${file}: the file is empty — expected a header row such as "Account Name,Customer Email,Account Domain".`,
+        );
+      }
+      const delimiter = detectDelimiter(head);
+      hooks.onDelimiter?.(delimiter, 'header');
+      parser = start(delimiter);
     }
-    const delimiter = detectDelimiter(head);
-    hooks.onDelimiter?.(delimiter, 'header');
-    return delimiter;
-  }
-
-  async function* text(): AsyncGenerator<string> {
-    if (head !== '') yield head;
-    head = '';
-    for (;;) {
-      const next = await chunks.next();
-      if (next.done) return;
-      yield next.value;
+  };
+  /** Parses text: before the header is complete it is kept, after it goes to csv-parse. */
+  const feed = async (text: string, final: boolean): Promise<void> => {
+    if (parser === undefined) {
+      head += text;
+      findHeader(final);
+      if (parser === undefined) return;
+      text = head;
+      head = '';
     }
-  }
+    const p: Parser = parser;
+    // csv-parse parses a written chunk synchronously; its records wait in the stream's
+    // buffer until drained, which also lets it take the next chunk.
+    if (text !== '') p.write(text);
+    drain(p);
+    if (final) {
+      p.end();
+      await finished(p, { readable: false });
+      drain(p);
+    }
+  };
 
-  const feeding = pipeline(Readable.from(text(), { objectMode: true }), parser).catch(() => {
-    // the same error reaches the loop below through the parser
-  });
-  let index = 0;
   try {
-    for await (const records of batches(parser)) {
-      const batch: CsvRecord[] = new Array<CsvRecord>(records.length);
-      for (let i = 0; i < records.length; i++)
-        batch[i] = { row: ++index, cells: records[i] as string[] };
-      yield batch;
+    for await (const chunk of source) {
+      await feed(decoder.write(chunk as Buffer), false);
+      if (parsed.length > 0) yield take();
     }
+    await feed(decoder.end(), true);
+    if (parsed.length > 0) yield take();
   } catch (error) {
-    throw toInputError(error, file, index + 1);
+    const failed = toInputError(error, file, nextRow + parsed.length);
+    if (parsed.length > 0) yield take(); // the rows before the failure still count
+    throw failed;
   } finally {
     source.destroy();
-    decoder.destroy();
-    parser.destroy();
-  }
-  await feeding;
-}
-
-/** Reads an object stream in batches of what is buffered: one await per batch, not per record. */
-async function* batches(stream: Readable): AsyncGenerator<string[][]> {
-  let ended = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  stream.on('readable', signal);
-  stream.once('end', () => {
-    ended = true;
-    signal();
-  });
-  stream.once('error', (error) => {
-    failure = error;
-    signal();
-  });
-  stream.once('close', () => {
-    ended = true;
-    signal();
-  });
-  for (;;) {
-    const batch: string[][] = [];
-    let record: string[] | null;
-    while ((record = stream.read() as string[] | null) !== null) batch.push(record);
-    if (batch.length > 0) yield batch;
-    else if (failure !== undefined) throw failure;
-    else if (ended) return;
-    else await new Promise<void>((resolve) => (wake = resolve));
+    parser?.destroy();
   }
 }
 

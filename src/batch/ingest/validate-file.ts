@@ -1,7 +1,7 @@
 import { type InputErrorCode, isInputError } from './errors.js';
 import type { Notice } from './events.js';
 import type { Problem } from './problem.js';
-import { type ReadOptions, readCustomers } from './read-customers.js';
+import { type ReadOptions, readCustomerBatches } from './read-customers.js';
 
 /** Options of {@link validateFile}. */
 export interface ValidateOptions extends ReadOptions {
@@ -62,30 +62,31 @@ export async function validateFile(
     }
   };
   try {
-    for await (const event of readCustomers(file, readOpts)) {
-      switch (event.type) {
-        case 'notice': {
-          const { type: _type, ...notice } = event;
-          result.notices.push(notice);
-          break;
+    for await (const events of readCustomerBatches(file, readOpts))
+      for (const event of events) {
+        switch (event.type) {
+          case 'notice': {
+            const { type: _type, ...notice } = event;
+            result.notices.push(notice);
+            break;
+          }
+          case 'row':
+            result.rows++;
+            result.valid++;
+            add(event.warnings);
+            break;
+          case 'invalid':
+            result.rows++;
+            result.invalid++;
+            add(event.problems);
+            break;
+          case 'duplicate':
+            result.rows++;
+            result.duplicates++;
+            add([event.problem]);
+            break;
         }
-        case 'row':
-          result.rows++;
-          result.valid++;
-          add(event.warnings);
-          break;
-        case 'invalid':
-          result.rows++;
-          result.invalid++;
-          add(event.problems);
-          break;
-        case 'duplicate':
-          result.rows++;
-          result.duplicates++;
-          add([event.problem]);
-          break;
       }
-    }
   } catch (error) {
     if (!isInputError(error)) throw error;
     result.fatal = {

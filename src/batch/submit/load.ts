@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type ReadOptions, readCustomers } from '../ingest/index.js';
+import { type ReadOptions, readCustomerBatches } from '../ingest/index.js';
 import type { Problem } from '../ingest/index.js';
 import type { CustomerInput, Store, UpsertOutcome } from '../store/index.js';
 
@@ -54,46 +54,47 @@ export async function loadFile(
     batch = [];
   };
   const sourceFile = basename(file);
-  for await (const event of readCustomers(file, options)) {
-    if (event.type === 'notice') {
-      result.notices.push(event.message);
-      continue;
-    }
-    result.rows += 1;
-    if (event.type === 'invalid') {
-      result.rejected.push({
-        row: event.row,
-        key: null,
-        accountName: event.accountName,
-        accountDomain: event.accountDomain,
-        status: 'invalid',
-        reason: describe(event.problems),
-      });
-      continue;
-    }
-    if (event.type === 'duplicate') {
-      result.rejected.push({
-        row: event.row,
+  for await (const events of readCustomerBatches(file, options))
+    for (const event of events) {
+      if (event.type === 'notice') {
+        result.notices.push(event.message);
+        continue;
+      }
+      result.rows += 1;
+      if (event.type === 'invalid') {
+        result.rejected.push({
+          row: event.row,
+          key: null,
+          accountName: event.accountName,
+          accountDomain: event.accountDomain,
+          status: 'invalid',
+          reason: describe(event.problems),
+        });
+        continue;
+      }
+      if (event.type === 'duplicate') {
+        result.rejected.push({
+          row: event.row,
+          key: event.key,
+          accountName: event.accountName,
+          accountDomain: event.accountDomain,
+          status: 'duplicate',
+          reason: `same customer as row ${event.firstRow}; the first row wins`,
+        });
+        continue;
+      }
+      batch.push({
         key: event.key,
-        accountName: event.accountName,
-        accountDomain: event.accountDomain,
-        status: 'duplicate',
-        reason: `same customer as row ${event.firstRow}; the first row wins`,
+        accountName: event.data.accountName,
+        accountDomain: event.data.accountDomain,
+        customerEmail: event.data.customerEmail,
+        data: { ...event.data },
+        status: 'queued',
+        sourceFile,
+        sourceRow: event.row,
       });
-      continue;
+      if (batch.length >= BATCH) await flush();
     }
-    batch.push({
-      key: event.key,
-      accountName: event.data.accountName,
-      accountDomain: event.data.accountDomain,
-      customerEmail: event.data.customerEmail,
-      data: { ...event.data },
-      status: 'queued',
-      sourceFile,
-      sourceRow: event.row,
-    });
-    if (batch.length >= BATCH) await flush();
-  }
   await flush();
   return result;
 }
