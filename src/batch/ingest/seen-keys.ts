@@ -1,4 +1,4 @@
-/** Slots to start with (a power of two): 32k keys before the first resize, 1.3 MB. */
+/** Slots to start with (a power of two): 48k keys before the first resize, 1.3 MB. */
 const INITIAL = 1 << 16;
 
 /**
@@ -28,7 +28,7 @@ export class SeenKeys {
    */
   firstRow(key: string, row: number): number | undefined {
     if (key.length !== 22) throw new Error(`not a customer key: ${key}`);
-    if (this.#size * 2 >= this.#rows.length) this.#grow();
+    if (this.#size * 4 >= this.#rows.length * 3) this.#grow(); // at most 3/4 full
     const hi = hex(key, 2, 12);
     const lo = hex(key, 12, 22);
     const mask = this.#rows.length - 1;

@@ -134,7 +134,23 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
     const fresh = new Map<string, Customer>();
     for (const { key } of insertedKeys) {
       const r = byKey.get(key);
-      if (r) fresh.set(key, { ...EMPTY_CUSTOMER, ...r, createdAt: at, updatedAt: at });
+      // Written out: spreading the parsed input cost more than the SQL on 200k rows.
+      if (r) {
+        fresh.set(key, {
+          key: r.key,
+          accountName: r.accountName,
+          accountDomain: r.accountDomain,
+          customerEmail: r.customerEmail,
+          data: r.data,
+          status: r.status,
+          lastError: r.lastError,
+          sourceFile: r.sourceFile,
+          sourceRow: r.sourceRow,
+          ...EMPTY_CUSTOMER,
+          createdAt: at,
+          updatedAt: at,
+        });
+      }
     }
     if (fresh.size > 0) {
       await trx
@@ -244,14 +260,15 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
     },
 
     async upsertCustomers(inputs, opts) {
-      const results: UpsertResult[] = [];
-      for (let i = 0; i < inputs.length; i += CHUNK) {
-        const chunk = inputs.slice(i, i + CHUNK);
-        results.push(
-          ...(await engine.writeTx((trx) => upsertChunk(trx, chunk, opts?.runId ?? null))),
-        );
-      }
-      return results;
+      // One transaction for the call (as documented), statements of CHUNK rows inside it.
+      return engine.writeTx(async (trx) => {
+        const results: UpsertResult[] = [];
+        for (let i = 0; i < inputs.length; i += CHUNK) {
+          const chunk = inputs.slice(i, i + CHUNK);
+          results.push(...(await upsertChunk(trx, chunk, opts?.runId ?? null)));
+        }
+        return results;
+      });
     },
 
     async getCustomer(key) {
