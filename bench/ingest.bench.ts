@@ -48,11 +48,12 @@ async function peakRss(file: string): Promise<number> {
 async function main(): Promise<void> {
   if (process.argv[2] === '--rss') {
     let peak = process.memoryUsage.rss();
-    let n = 0;
+    let rows = 0;
     for await (const events of readCustomerBatches(process.argv[3] ?? '')) {
-      for (const e of events) if (e.type === 'row') n++;
+      for (const e of events) if (e.type === 'row') rows++;
       peak = Math.max(peak, process.memoryUsage.rss());
     }
+    if (rows === 0) throw new Error('no rows read');
     console.log(Math.max(peak, process.memoryUsage.rss()));
     return;
   }
