@@ -17,6 +17,19 @@ export interface LockHolder {
   token: string;
 }
 
+/** One customer's status change, as `Store.transition` hands it to `Engine.changeRow`. */
+export interface RowChange {
+  /** Customer columns to write besides status and updatedAt (camelCase, JSON encoded). */
+  set: Record<string, unknown>;
+  to: Status;
+  /** The timestamp of the change, taken inside the transaction. */
+  stamp: () => string;
+  cause: string;
+  runId: string | null;
+  /** The transition's details as JSON text. */
+  details: string | null;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
   readonly location: string;
@@ -35,6 +48,16 @@ export interface Engine {
     trx: Kysely<Database>,
     query: { statuses: readonly Status[]; now: string; limit: number },
   ): Promise<string[]>;
+  /**
+   * Optional fast path of `Store.transition`: read the row, let `guard` check it (it
+   * throws to refuse), write the change and its transition, all in one transaction, and
+   * return the changed row. Without it the store does the same through `writeTx`.
+   */
+  changeRow?(
+    key: string,
+    guard: (current: Customer | undefined) => Customer,
+    change: RowChange,
+  ): Promise<Customer>;
   /** Take the named lock or throw `LockHeldError`; resolves to the release function. */
   acquireLock(name: string, holder: LockHolder): Promise<() => Promise<void>>;
   close(): Promise<void>;

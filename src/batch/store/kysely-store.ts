@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
-import type { Engine } from './engine.js';
+import type { Engine, RowChange } from './engine.js';
 import { StoreConflictError, StoreError } from './errors.js';
 import { currentVersion, runMigrations } from './migrations/index.js';
 import { toCursor, toCustomer, toEmail, toInboundMail, toRun, toTransition } from './schema.js';
@@ -318,8 +318,7 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
     async transition(key, input) {
       const to = statusSchema.parse(input.to);
       const expected = input.from === undefined ? undefined : ([] as Status[]).concat(input.from);
-      return engine.writeTx(async (trx) => {
-        const [current] = await engine.selectCustomersForUpdate(trx, [key]);
+      const guard = (current: Customer | undefined): Customer => {
         if (!current)
           throw new StoreError(`Customer "${key}" is not in the store.`, { code: 'not_found' });
         if (expected && !expected.includes(current.status)) {
@@ -340,20 +339,37 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
             current.status,
           );
         }
+        return current;
+      };
+      const change: RowChange = {
+        set: patchColumns(input.patch ?? {}),
+        to,
+        stamp,
+        cause: input.cause,
+        runId: input.runId ?? null,
+        details:
+          input.details === undefined || input.details === null
+            ? null
+            : JSON.stringify(input.details),
+      };
+      if (engine.changeRow) return engine.changeRow(key, guard, change);
+      return engine.writeTx(async (trx) => {
+        const [current] = await engine.selectCustomersForUpdate(trx, [key]);
+        const from = guard(current).status;
         const at = stamp();
         const row = await trx
           .updateTable('customers')
-          .set({ ...patchColumns(input.patch ?? {}), status: to, updatedAt: at })
+          .set({ ...change.set, status: to, updatedAt: at })
           .where('key', '=', key)
           .returningAll()
           .executeTakeFirstOrThrow();
         await writeTransition(trx, {
           key,
-          from: current.status,
+          from,
           to,
           at,
-          cause: input.cause,
-          runId: input.runId ?? null,
+          cause: change.cause,
+          runId: change.runId,
           details: input.details,
         });
         return toCustomer(row);
