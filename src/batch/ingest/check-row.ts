@@ -32,9 +32,10 @@ export function checkRow(
   const input = cellsByField(cells, mapping);
   let problems: Problem[] | undefined;
   let oversized: Set<Field> | undefined;
-  for (const field of FIELDS) {
-    const cell = input[field];
-    if (cell !== undefined && cell.length > MAX_CELL_LENGTH) {
+  if (cells.some((cell) => cell.length > MAX_CELL_LENGTH)) {
+    for (const field of FIELDS) {
+      const cell = input[field];
+      if (cell === undefined || cell.length <= MAX_CELL_LENGTH) continue;
       (oversized ??= new Set()).add(field);
       (problems ??= []).push(
         problem(
@@ -59,24 +60,30 @@ export function checkRow(
   }
   if (problems !== undefined || !result.success)
     return { kind: 'invalid', problems: problems ?? [] };
-  return { kind: 'valid', data: result.data, warnings: warnings(file, row, mapping, input) };
+  // A recognized language needs no second look; only a filled, unrecognized cell warns.
+  const warned =
+    result.data.locale === undefined ? warnings(file, row, mapping, input) : NO_WARNINGS;
+  return { kind: 'valid', data: result.data, warnings: warned };
 }
 
 /** The cells of a record by field (absent columns and short rows give `undefined`). */
 function cellsByField(cells: readonly string[], mapping: ColumnMapping): CustomerRowInput {
   const at = mapping.index;
-  const cell = (i: number | undefined) => (i === undefined ? undefined : cells[i]);
   return {
-    accountName: cell(at.accountName),
-    customerEmail: cell(at.customerEmail),
-    accountDomain: cell(at.accountDomain),
-    noteToCustomer: cell(at.noteToCustomer),
-    userEmails: cell(at.userEmails),
-    noteToUsers: cell(at.noteToUsers),
-    noteToCiscoApprover: cell(at.noteToCiscoApprover),
-    locale: cell(at.locale),
-    customerReference: cell(at.customerReference),
+    accountName: cellAt(cells, at.accountName),
+    customerEmail: cellAt(cells, at.customerEmail),
+    accountDomain: cellAt(cells, at.accountDomain),
+    noteToCustomer: cellAt(cells, at.noteToCustomer),
+    userEmails: cellAt(cells, at.userEmails),
+    noteToUsers: cellAt(cells, at.noteToUsers),
+    noteToCiscoApprover: cellAt(cells, at.noteToCiscoApprover),
+    locale: cellAt(cells, at.locale),
+    customerReference: cellAt(cells, at.customerReference),
   };
+}
+
+function cellAt(cells: readonly string[], index: number | undefined): string | undefined {
+  return index === undefined ? undefined : cells[index];
 }
 
 const NO_WARNINGS = Object.freeze([]) as unknown as Problem[];

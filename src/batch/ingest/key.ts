@@ -19,5 +19,15 @@ export function customerKey(accountName: string, accountDomain: string): string 
  * domain punycode): skips the normalization on the hot path. Internal to ingest.
  */
 export function keyOfNormalized(cleanedName: string, asciiDomain: string): string {
-  return `c_${hash('sha256', `${cleanedName.toLowerCase()}\n${asciiDomain}`).slice(0, 20)}`;
+  return keyOfDigest(keyDigest(cleanedName, asciiDomain));
+}
+
+/** The SHA-256 (hex) a key is cut from, for values already normalized. Internal to ingest. */
+export function keyDigest(cleanedName: string, asciiDomain: string): string {
+  return hash('sha256', `${cleanedName.toLowerCase()}\n${asciiDomain}`);
+}
+
+/** The customer key of a {@link keyDigest}: `c_` + its first 20 hex digits. */
+export function keyOfDigest(digest: string): string {
+  return `c_${digest.slice(0, 20)}`;
 }

@@ -3,7 +3,7 @@ import type { EncodingInfo } from './decode.js';
 import type { IngestEvent, Notice } from './events.js';
 import type { Field } from './fields.js';
 import { type ColumnMapping, matchHeaders } from './headers.js';
-import { keyOfNormalized } from './key.js';
+import { keyDigest, keyOfDigest } from './key.js';
 import type { Locale } from './normalize.js';
 import { readRecords } from './records.js';
 import { SeenKeys } from './seen-keys.js';
@@ -134,8 +134,9 @@ function toEvent(
     };
   }
   const { data } = check;
-  const key = keyOfNormalized(data.accountName, data.accountDomain);
-  const firstRow = seen.firstRow(key, row);
+  const digest = keyDigest(data.accountName, data.accountDomain);
+  const key = keyOfDigest(digest);
+  const firstRow = seen.firstRow(digest, row);
   if (firstRow !== undefined) {
     const at = mapping.index.accountName ?? 0;
     return {

@@ -152,7 +152,6 @@ export function normalizeCells(input: CustomerRowInput): z.input<typeof customer
     userEmails: input.userEmails === undefined ? [] : splitEmails(input.userEmails),
   };
   // Absent optional fields stay absent (not `key: undefined`), so rows compare and serialize cleanly.
-  const clean = (value: string | undefined) => (value === undefined ? '' : cleanText(value));
   const noteToCustomer = clean(input.noteToCustomer);
   if (noteToCustomer !== '') row.noteToCustomer = noteToCustomer;
   const noteToUsers = clean(input.noteToUsers);
@@ -164,4 +163,8 @@ export function normalizeCells(input: CustomerRowInput): z.input<typeof customer
   const reference = clean(input.customerReference);
   if (reference !== '') row.customerReference = reference;
   return row;
+}
+
+function clean(value: string | undefined): string {
+  return value === undefined ? '' : cleanText(value);
 }

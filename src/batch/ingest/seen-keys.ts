@@ -5,8 +5,9 @@ const INITIAL = 1 << 16;
  * The customer keys seen so far in one file, with the row each was first seen in: the
  * duplicate check of ingest.
  *
- * A key (`c_` + 20 hex digits, see `keyOfNormalized`) is held as two 40-bit numbers in
- * an open-addressing table of typed arrays, compared exactly. On a 200k-row file this is
+ * A key is given as its digest (see `keyDigest`: a key is `c_` + the digest's first 20
+ * hex digits); those 20 digits are held as two 40-bit numbers in an open-addressing
+ * table of typed arrays and compared exactly, so two rows match exactly when their keys do. On a 200k-row file this is
  * about twice as fast as a `Map` of the key strings (the largest single cost of ingest
  * after csv-parse, measured with bench/ingest.bench.ts) and holds no string per row.
  */
@@ -23,14 +24,14 @@ export class SeenKeys {
   }
 
   /**
-   * The row `key` was first seen in, or `undefined` when it is new — then it is added
-   * with `row`.
+   * The row the key of `digest` was first seen in, or `undefined` when it is new — then
+   * it is added with `row`.
    */
-  firstRow(key: string, row: number): number | undefined {
-    if (key.length !== 22) throw new Error(`not a customer key: ${key}`);
+  firstRow(digest: string, row: number): number | undefined {
+    if (digest.length < 20) throw new Error(`not a key digest: ${digest}`);
     if (this.#size * 4 >= this.#rows.length * 3) this.#grow(); // at most 3/4 full
-    const hi = hex(key, 2, 12);
-    const lo = hex(key, 12, 22);
+    const hi = hex(digest, 0, 10);
+    const lo = hex(digest, 10, 20);
     const mask = this.#rows.length - 1;
     for (let i = lo & mask; ; i = (i + 1) & mask) {
       const found = this.#rows[i] as number;
@@ -65,13 +66,13 @@ export class SeenKeys {
   }
 }
 
-/** The number written by the hex digits `key[from..to)` (at most 13 digits stay exact). */
-function hex(key: string, from: number, to: number): number {
+/** The number written by the hex digits `digits[from..to)` (at most 13 digits stay exact). */
+function hex(digits: string, from: number, to: number): number {
   let value = 0;
   for (let i = from; i < to; i++) {
-    const c = key.charCodeAt(i);
+    const c = digits.charCodeAt(i);
     const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (digit < 0) throw new Error(`not a customer key: ${key}`);
+    if (digit < 0) throw new Error(`not a key digest: ${digits}`);
     value = value * 16 + digit;
   }
   return value;
