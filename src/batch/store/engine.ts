@@ -30,6 +30,21 @@ export interface RowChange {
   details: string | null;
 }
 
+/** A customer row as `upsertCustomers` inserts it (`data` as JSON text). */
+export interface NewCustomer {
+  key: string;
+  accountName: string;
+  accountDomain: string;
+  customerEmail: string;
+  data: string;
+  status: 'queued' | 'invalid';
+  lastError: string | null;
+  sourceFile: string | null;
+  sourceRow: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface Engine {
   readonly dialect: Dialect;
   readonly location: string;
@@ -58,6 +73,16 @@ export interface Engine {
     guard: (current: Customer | undefined) => Customer,
     change: RowChange,
   ): Promise<Customer>;
+  /**
+   * Optional fast path inside `writeTx`: insert the rows whose key is not in the store
+   * yet (others are left alone), each with its first transition (`cause`), and return
+   * the keys inserted. Without it the store does the same through kysely.
+   */
+  insertNewCustomers?(
+    rows: readonly NewCustomer[],
+    cause: (row: NewCustomer) => string,
+    runId: string | null,
+  ): string[];
   /** Take the named lock or throw `LockHeldError`; resolves to the release function. */
   acquireLock(name: string, holder: LockHolder): Promise<() => Promise<void>>;
   close(): Promise<void>;

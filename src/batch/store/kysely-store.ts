@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
-import type { Engine, RowChange } from './engine.js';
+import type { Engine, NewCustomer, RowChange } from './engine.js';
 import { StoreConflictError, StoreError } from './errors.js';
 import { currentVersion, runMigrations } from './migrations/index.js';
 import { toCursor, toCustomer, toEmail, toInboundMail, toRun, toTransition } from './schema.js';
@@ -103,6 +103,43 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
       .execute();
   }
 
+  /** Inserts the rows whose key is new, each with its first transition; returns their keys. */
+  async function insertNew(
+    trx: Kysely<Database>,
+    values: readonly NewCustomer[],
+    firstCause: (c: NewCustomer) => string,
+    runId: string | null,
+  ): Promise<string[]> {
+    // Only keys come back: the inserted rows are exactly what we sent (cheaper than RETURNING *).
+    const inserted = await trx
+      .insertInto('customers')
+      .values([...values])
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('key')
+      .execute();
+    const keys = new Set(inserted.map((r) => r.key));
+    // A key repeated in `values` was inserted once, from its first row.
+    const once = new Set<string>();
+    const created = values.filter((v) => keys.has(v.key) && !once.has(v.key) && once.add(v.key));
+    if (created.length > 0) {
+      await trx
+        .insertInto('transitions')
+        .values(
+          created.map((c) => ({
+            key: c.key,
+            fromStatus: null,
+            toStatus: c.status,
+            at: c.createdAt,
+            cause: firstCause(c),
+            runId,
+            details: null,
+          })),
+        )
+        .execute();
+    }
+    return [...keys];
+  }
+
   async function upsertChunk(
     trx: Kysely<Database>,
     inputs: readonly CustomerInput[],
@@ -110,7 +147,7 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
   ): Promise<UpsertResult[]> {
     const at = stamp();
     const rows = inputs.map((raw) => customerInputSchema.parse(raw));
-    const values = rows.map((r) => ({
+    const values: NewCustomer[] = rows.map((r) => ({
       key: r.key,
       accountName: r.accountName,
       accountDomain: r.accountDomain,
@@ -123,16 +160,15 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
       createdAt: at,
       updatedAt: at,
     }));
-    // Only keys come back: the inserted rows are exactly what we sent (cheaper than RETURNING *).
-    const insertedKeys = await trx
-      .insertInto('customers')
-      .values(values)
-      .onConflict((oc) => oc.column('key').doNothing())
-      .returning('key')
-      .execute();
-    const byKey = new Map(rows.map((r) => [r.key, r]));
+    const firstCause = (c: { status: string; lastError: string | null }) =>
+      c.status === 'invalid' ? `ingest: invalid (${c.lastError ?? 'see row'})` : 'ingest: new row';
+    const insertedKeys = engine.insertNewCustomers
+      ? engine.insertNewCustomers(values, firstCause, runId)
+      : await insertNew(trx, values, firstCause, runId);
+    // The first row of a key is the one inserted; later ones update it below.
+    const byKey = new Map(rows.toReversed().map((r) => [r.key, r]));
     const fresh = new Map<string, Customer>();
-    for (const { key } of insertedKeys) {
+    for (const key of insertedKeys) {
       const r = byKey.get(key);
       // Written out: spreading the parsed input cost more than the SQL on 200k rows.
       if (r) {
@@ -151,25 +187,6 @@ export function createKyselyStore(engine: Engine, options: KyselyStoreOptions = 
           updatedAt: at,
         });
       }
-    }
-    if (fresh.size > 0) {
-      await trx
-        .insertInto('transitions')
-        .values(
-          [...fresh.values()].map((c) => ({
-            key: c.key,
-            fromStatus: null,
-            toStatus: c.status,
-            at,
-            cause:
-              c.status === 'invalid'
-                ? `ingest: invalid (${c.lastError ?? 'see row'})`
-                : 'ingest: new row',
-            runId,
-            details: null,
-          })),
-        )
-        .execute();
     }
     const otherKeys = rows.filter((r) => !fresh.has(r.key)).map((r) => r.key);
     const existing = new Map(
