@@ -79,6 +79,19 @@ export function storeContract(name: string, createTarget: () => Promise<StoreTar
       expect(first).toMatchObject({ from: null, to: 'queued' });
     });
 
+    it('takes a key given twice in one call from its first row, then updates it from the second', async () => {
+      const edited = row(1, { accountName: 'ACME 1 AG', sourceRow: 9 });
+      const results = await store.upsertCustomers([row(1), row(2), edited]);
+      expect(results.map((r) => r.outcome)).toEqual(['inserted', 'inserted', 'updated']);
+      expect(await store.getCustomer(row(1).key)).toMatchObject({
+        accountName: 'ACME 1 AG',
+        sourceRow: 9,
+        status: 'queued',
+      });
+      // One row, one creation: the edit changed no status, so no second transition.
+      expect(await store.history(row(1).key)).toHaveLength(1);
+    });
+
     it('updates unsent rows from an edited file and never touches sent ones', async () => {
       await store.upsertCustomers([
         row(1),
