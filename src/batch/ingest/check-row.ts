@@ -18,9 +18,9 @@ export type RowCheck =
   | { kind: 'invalid'; problems: Problem[] };
 
 /**
- * Normalizes one record and validates it against {@link customerRowSchema} and turns every issue into a
- * {@link Problem} naming file, row, column header, field and value. Rows whose cells are
- * all blank are reported as `blank` (skipped, not an error).
+ * Normalizes one record, validates it against {@link customerRowSchema}, and turns every
+ * issue into a {@link Problem} naming file, row, column header, field and value. Rows whose
+ * cells are all blank are reported as `blank` (skipped, not an error).
  */
 export function checkRow(
   file: string,
