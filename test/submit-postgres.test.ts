@@ -3,7 +3,11 @@
  * both finish, every row is requested exactly once, and the work is shared.
  */
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/batch/store/index.js';
+import { loadFile } from '../src/batch/submit/load.js';
+import { runSubmit } from '../src/batch/submit/run.js';
 import { type TestDatabase, createTestDatabase } from './helpers/postgres.js';
 import { type TestSandbox, startTestSandbox } from './helpers/sandbox.js';
 import { setFaults } from './helpers/sdk.js';
@@ -15,6 +19,7 @@ import {
   requestsByRef,
   runCli,
   serviceEnv,
+  sleep,
   spawnCli,
   tempDir,
   writeCustomersCsv,
@@ -68,9 +73,8 @@ describe('submit: two processes on one PostgreSQL database', () => {
       spawnCli(args(1), { env, cwd: tmp.dir }).done,
       spawnCli(args(2), { env, cwd: tmp.dir }).done,
     ]);
-    // Both must end 0. (Soft, so the exactly-once checks below still run: today the
-    // worker that runs out of claimable rows first exits 1, counting the rows the other
-    // worker still holds as "not finished" — see the report.)
+    // Both must end 0 — also the one that found every row locked by the other's load
+    // (see the next test). Soft, so the exactly-once checks below still run.
     const tail = (r: CliResult) => `${r.stdout.trim().split('\n').pop() ?? ''}\n${r.stderr}`;
     expect.soft(a.code, tail(a)).toBe(0);
     expect.soft(b.code, tail(b)).toBe(0);
@@ -106,4 +110,48 @@ describe('submit: two processes on one PostgreSQL database', () => {
     }
     expect((await requestsByRef(sandbox)).totalSubmits).toBe(ROWS);
   }, 60_000);
+
+  it('waits for rows another transaction holds locked instead of ending with them queued', async () => {
+    // Another worker loading the same file holds its rows locked until its load commits;
+    // PostgreSQL's claim skips locked rows, so a worker that finds none must wait.
+    await setFaults(sandbox, { latencyMs: 0 });
+    const file = writeCustomersCsv(join(tmp.dir, 'locked.csv'), customers(6, 'locked'));
+    const store = await openStore({ url: db.url });
+    const locker = new pg.Client({ connectionString: db.url });
+    try {
+      const run = await store.startRun({ command: 'test' });
+      const loaded = await loadFile(store, file, { runId: run.id });
+      const keys = loaded.byOutcome.inserted === 6 ? await queuedKeys(store) : [];
+      expect(keys).toHaveLength(6);
+      await locker.connect();
+      await locker.query('begin');
+      await locker.query('select key from customers where key = any($1) for update', [keys]);
+      const release = sleep(1500).then(() => locker.query('commit'));
+      const summary = await runSubmit({
+        store,
+        service: { ...serviceSettings(), timeoutMs: 10_000, maxRetries: 2 },
+        concurrency: 2,
+        rate: 0,
+        blockOnWarnings: [],
+        defaultLocale: 'en',
+        runId: run.id,
+      });
+      await release;
+      expect(summary.counts).toEqual({ pending: 6 });
+      const after = await Promise.all(keys.map((k) => store.getCustomer(k)));
+      expect(after.map((c) => c?.status)).toEqual(Array(6).fill('pending'));
+    } finally {
+      await locker.end();
+      await store.close();
+    }
+  }, 30_000);
 });
+
+async function queuedKeys(store: Awaited<ReturnType<typeof openStore>>): Promise<string[]> {
+  return (await store.listCustomers({ status: ['queued'] })).map((c) => c.key);
+}
+
+function serviceSettings() {
+  const { baseUrl, tokenUrl, clientId, clientSecret } = sandbox;
+  return { baseUrl, tokenUrl, clientId, clientSecret };
+}

@@ -54,33 +54,39 @@ export interface SubmitSummary {
   releasedClaims: number;
 }
 
-/** Whether another live worker holds rows of this batch that this worker has not tried. */
-async function othersAtWork(
+/**
+ * Why rows of this batch that this worker has not tried are out of its reach right now:
+ * `leased` — another live worker holds them; `locked` — nobody holds them, so another
+ * transaction has them locked (PostgreSQL's claim skips locked rows: another worker
+ * loading the same file holds them until its load commits); `undefined` — none are left.
+ */
+async function whyNotClaimed(
   store: Store,
   workerId: string,
   attempted: Set<string>,
-): Promise<boolean> {
+): Promise<'leased' | 'locked' | undefined> {
   const now = Date.now();
   let afterKey: string | undefined;
+  let locked = false;
   for (;;) {
     const page = await store.listCustomers({
       status: WORK_STATUSES,
       limit: 1000,
       ...(afterKey ? { afterKey } : {}),
     });
-    if (page.length === 0) return false;
-    const busy = page.some(
-      (c) =>
-        c.claimedBy !== null &&
-        c.claimedBy !== workerId &&
-        !attempted.has(c.key) &&
-        c.claimedUntil !== null &&
-        Date.parse(c.claimedUntil) > now,
-    );
-    if (busy) return true;
+    if (page.length === 0) return locked ? 'locked' : undefined;
+    for (const c of page) {
+      if (attempted.has(c.key)) continue;
+      const leased = c.claimedUntil !== null && Date.parse(c.claimedUntil) > now;
+      if (leased && c.claimedBy !== workerId) return 'leased';
+      if (!leased) locked = true;
+    }
     afterKey = page[page.length - 1]?.key;
   }
 }
+
+/** How long rows may stay locked by other transactions before a run gives up on them. */
+const LOCKED_PATIENCE_MS = 60_000;
 
 function limiter(rate: number): PQueue {
   if (rate <= 0) return new PQueue();
@@ -179,6 +185,7 @@ export async function runSubmit(options: SubmitOptions): Promise<SubmitSummary> 
   };
 
   const budget = () => (options.limit ?? Number.POSITIVE_INFINITY) - attempted.size;
+  let lockedSince: number | undefined;
   while (!aborted && !options.signal?.aborted && budget() > 0) {
     const want = Math.min(budget(), Math.max(options.concurrency, 4));
     const claimed = await store.claim(workerId, {
@@ -187,6 +194,7 @@ export async function runSubmit(options: SubmitOptions): Promise<SubmitSummary> 
       leaseMs: 10 * 60_000,
     });
     const fresh = claimed.filter((c) => !attempted.has(c.key));
+    if (fresh.length > 0) lockedSince = undefined;
     for (const c of claimed) if (attempted.has(c.key)) await store.release(c.key, workerId);
     if (fresh.length === 0) {
       // Rows other workers hold may still come back (a worker dies, or leaves a row for
@@ -196,8 +204,13 @@ export async function runSubmit(options: SubmitOptions): Promise<SubmitSummary> 
         await rows.onIdle();
         continue;
       }
-      if (!(await othersAtWork(store, workerId, attempted))) break;
-      await sleep(500);
+      const why = await whyNotClaimed(store, workerId, attempted);
+      if (why === undefined) break;
+      if (why === 'locked') {
+        lockedSince ??= Date.now();
+        if (Date.now() - lockedSince > LOCKED_PATIENCE_MS) break;
+        await sleep(100);
+      } else await sleep(500);
       continue;
     }
     for (const c of fresh) {
