@@ -11,18 +11,14 @@ import { cleanName, normalizeDomain } from './normalize.js';
  */
 export function customerKey(accountName: string, accountDomain: string): string {
   const domain = normalizeDomain(accountDomain) ?? accountDomain.trim().toLowerCase();
-  return keyOfNormalized(cleanName(accountName), domain);
+  return keyOfDigest(keyDigest(cleanName(accountName), domain));
 }
 
 /**
- * {@link customerKey} for values already normalized by the row schema (name cleaned,
- * domain punycode): skips the normalization on the hot path. Internal to ingest.
+ * The SHA-256 (hex) a {@link customerKey} is cut from, for values already normalized by
+ * the row schema (name cleaned, domain punycode): the hot path skips normalizing again.
+ * Internal to ingest.
  */
-export function keyOfNormalized(cleanedName: string, asciiDomain: string): string {
-  return keyOfDigest(keyDigest(cleanedName, asciiDomain));
-}
-
-/** The SHA-256 (hex) a key is cut from, for values already normalized. Internal to ingest. */
 export function keyDigest(cleanedName: string, asciiDomain: string): string {
   return hash('sha256', `${cleanedName.toLowerCase()}\n${asciiDomain}`);
 }

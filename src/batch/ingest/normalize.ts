@@ -37,17 +37,16 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  * `xn--mnchen-ag-q9a.de`). Returns `null` when the value is not a bare domain.
  */
 export function normalizeDomain(value: string): string | null {
-  // Validation asks again about the value this returned a moment ago: answer from memory.
-  if (value === lastNormalized) return value;
   const lower = value.trim().toLowerCase();
-  if (lower.length <= LIMITS.domain && PLAIN_DOMAIN.test(lower)) return (lastNormalized = lower); // the usual case, fast
-  const ascii = normalizeIdn(value);
-  if (ascii !== null) lastNormalized = ascii;
-  return ascii;
+  if (lower.length <= LIMITS.domain && PLAIN_DOMAIN.test(lower)) return lower; // the usual case, fast
+  return normalizeIdn(value);
 }
 
-/** The last domain {@link normalizeDomain} returned (normalizing it again gives itself). */
-let lastNormalized = '';
+/** Whether `value` is a domain exactly as {@link normalizeDomain} writes it. */
+export function isNormalizedDomain(value: string): boolean {
+  if (value.length <= LIMITS.domain && PLAIN_DOMAIN.test(value)) return true; // the usual case, fast
+  return normalizeIdn(value) === value;
+}
 
 function normalizeIdn(value: string): string | null {
   const trimmed = value.trim().normalize('NFC').toLowerCase().replace(/\.$/, '');

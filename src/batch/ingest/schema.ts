@@ -5,6 +5,7 @@ import {
   cleanName,
   cleanText,
   domainFix,
+  isNormalizedDomain,
   normalizeDomain,
   parseLocale,
 } from './normalize.js';
@@ -60,7 +61,7 @@ const accountDomain = z.string().check((ctx) => {
   const value = ctx.value;
   if (value === '') {
     fail(ctx, "the account domain is empty — enter the customer's domain like mueller-gmbh.de");
-  } else if (normalizeDomain(value) !== value) fail(ctx, `${quote(value)} ${domainFix(value)}`);
+  } else if (!isNormalizedDomain(value)) fail(ctx, `${quote(value)} ${domainFix(value)}`);
 });
 
 const userEmails = z.array(z.string()).check((ctx) => {

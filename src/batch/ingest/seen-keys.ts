@@ -19,11 +19,6 @@ export class SeenKeys {
   #capacity = INITIAL;
   #size = 0;
 
-  /** Number of keys held. */
-  get size(): number {
-    return this.#size;
-  }
-
   /**
    * The row the key of `digest` was first seen in, or `undefined` when it is new — then
    * it is added with `row` (≥ 1).

@@ -102,6 +102,13 @@ const SELECT_CUSTOMER = Object.entries(CUSTOMER_COLUMNS)
   .map(([camel, column]) => `${column} as "${camel}"`)
   .join(', ');
 
+/** Writes one transition: key, from, to, at, cause, run id, details (JSON text). */
+const transitionInsert = (connection: BetterSqlite3Database): Statement =>
+  connection.prepare(
+    `insert into transitions (key, from_status, to_status, at, cause, run_id, details)
+     values (?, ?, ?, ?, ?, ?, ?)`,
+  );
+
 /**
  * `Store.transition` as one synchronous better-sqlite3 transaction of prepared
  * statements. Through kysely the same took about 300 µs and five promise hops per
@@ -109,10 +116,7 @@ const SELECT_CUSTOMER = Object.entries(CUSTOMER_COLUMNS)
  */
 function rowChanger(connection: BetterSqlite3Database) {
   const select = connection.prepare(`select ${SELECT_CUSTOMER} from customers where key = ?`);
-  const insert = connection.prepare(
-    `insert into transitions (key, from_status, to_status, at, cause, run_id, details)
-     values (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insert = transitionInsert(connection);
   const updates = new Map<string, Statement>();
   const update = (columns: readonly string[]): Statement => {
     const names = columns.map((c) => {
@@ -153,10 +157,7 @@ function newCustomerInserter(connection: BetterSqlite3Database) {
        last_error, source_file, source_row, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (key) do nothing`,
   );
-  const transition = connection.prepare(
-    `insert into transitions (key, from_status, to_status, at, cause, run_id, details)
-     values (?, null, ?, ?, ?, ?, null)`,
-  );
+  const transition = transitionInsert(connection);
   return (
     rows: readonly NewCustomer[],
     cause: (row: NewCustomer) => string,
@@ -179,7 +180,7 @@ function newCustomerInserter(connection: BetterSqlite3Database) {
         r.updatedAt,
       );
       if (changes === 0) continue;
-      transition.run(r.key, r.status, r.createdAt, cause(r), runId);
+      transition.run(r.key, null, r.status, r.createdAt, cause(r), runId, null);
       inserted.push(r.key);
     }
     return inserted;
